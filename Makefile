@@ -1,0 +1,54 @@
+# Dianova Training — every set-up step for a fresh clone lives here.
+# `make run` serves the demo, `make test` runs the whole suite (see README).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_PASSWORD ?= dianova-demo-2026
+export DEMO_PASSWORD
+
+.PHONY: run test install static migrate demo lint format bench clean
+
+$(BIN)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (Django 6); see .python-version")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+static: install
+	DEBUG=true $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+migrate: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(BIN)/python manage.py load_demo
+
+run: static demo
+	@echo ""
+	@echo "Dianova Training is at http://127.0.0.1:$(PORT)/"
+	@echo "Demo logins: learner, trainer, manager, manager-pt, admin — password: $(DEMO_PASSWORD)"
+	@echo ""
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: static
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

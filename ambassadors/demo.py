@@ -1,0 +1,200 @@
+"""Demo data: member organisations, the demo logins and staff with varied progress.
+
+Idempotent: people are matched by username and only newly created staff get generated
+progress, so running it again changes nothing.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from courses import content, services
+from courses.models import Course, Lesson, Quiz
+
+from .models import Organisation, StaffProfile
+
+ORGANISATIONS = [
+    # name, slug, country, language
+    ("Dianova Portugal", "dianova-portugal", "PT", "pt"),
+    ("Dianova Spain", "dianova-spain", "ES", "es"),
+    ("Dianova Italy", "dianova-italy", "IT", "it"),
+    ("Dianova Canada", "dianova-canada", "CA", "fr"),
+    ("Dianova USA", "dianova-usa", "US", "en"),
+    ("Dianova Chile", "dianova-chile", "CL", "es"),
+    ("Dianova Uruguay", "dianova-uruguay", "UY", "es"),
+]
+
+STAFF_NAMES = {
+    "dianova-portugal": [
+        "Ana Silva",
+        "João Costa",
+        "Marta Ferreira",
+        "Pedro Santos",
+        "Rita Lopes",
+        "Tiago Almeida",
+        "Inês Martins",
+    ],
+    "dianova-spain": [
+        "Lucía García",
+        "Javier Martín",
+        "Carmen López",
+        "Pablo Sánchez",
+        "Elena Romero",
+        "Sergio Navarro",
+    ],
+    "dianova-italy": [
+        "Giulia Rossi",
+        "Marco Bianchi",
+        "Francesca Greco",
+        "Luca Romano",
+        "Chiara Ricci",
+    ],
+    "dianova-canada": [
+        "Émilie Tremblay",
+        "Olivier Gagnon",
+        "Camille Roy",
+        "Mathieu Côté",
+        "Sophie Bouchard",
+    ],
+    "dianova-usa": [
+        "Emily Johnson",
+        "Michael Brown",
+        "Sarah Davis",
+        "David Miller",
+        "Jessica Wilson",
+    ],
+    "dianova-chile": ["Valentina Muñoz", "Matías Rojas", "Catalina Díaz", "Benjamín Soto"],
+    "dianova-uruguay": ["Sofía Rodríguez", "Mateo Fernández", "Martina Pereira"],
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    organisation: str | None
+    language: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("learner", "staff", "dianova-canada", "fr"),
+    DemoLogin("trainer", "trainer", "dianova-spain", "en"),
+    DemoLogin("manager", "manager", "dianova-usa", "en"),
+    DemoLogin("manager-pt", "manager", "dianova-portugal", "pt"),
+    DemoLogin("admin", "admin", None, "en"),
+]
+
+
+def _username(full_name: str) -> str:
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode()
+    return ascii_name.lower().replace(" ", ".")
+
+
+def _ensure_user(username: str, password: str, **fields):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(password)
+        user.save()
+    return user, created
+
+
+def _simulate_progress(user, course: Course, rng: random.Random) -> None:
+    """Give a new demo learner a plausible amount of progress in ``course``."""
+    lessons = list(
+        Lesson.objects.published().filter(module__course=course).order_by("module__order", "order")
+    )
+    quizzes = {q.module_id: q for q in Quiz.objects.published().filter(course=course)}
+    share = rng.choice([0, 0, 0.15, 0.35, 0.6, 0.85, 1, 1])
+    for lesson in lessons[: round(share * len(lessons))]:
+        services.lesson_complete(user=user, lesson=lesson)
+        last_of_module = lesson == [x for x in lessons if x.module_id == lesson.module_id][-1]
+        quiz = quizzes.get(lesson.module_id)
+        if last_of_module and quiz:
+            _take_quiz(user, quiz, good=rng.random() < 0.85)
+    if share == 1 and None in quizzes:
+        _take_quiz(user, quizzes[None], good=True)
+
+
+def _take_quiz(user, quiz: Quiz, *, good: bool) -> None:
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    answers = {
+        question.pk: {c.pk for c in question.choices.all() if c.is_correct == good}
+        or {question.choices.all()[0].pk}
+        for question in attempt.questions.prefetch_related("choices")
+    }
+    services.attempt_submit(attempt=attempt, answers=answers)
+
+
+@transaction.atomic
+def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
+    """Create (or keep) the demo organisations, logins, staff and course content."""
+    content.load_all()
+    organisations = {}
+    for name, slug, country, language in ORGANISATIONS:
+        organisations[slug], _created = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "country": country, "language": language}
+        )
+    groups = {g.name: g for g in Group.objects.filter(name__in=["Staff", "Trainers", "Managers"])}
+
+    for login in DEMO_LOGINS:
+        first, last = login.username.replace("-", " ").title(), "Demo"
+        user, _created = _ensure_user(
+            login.username,
+            password,
+            first_name=first,
+            last_name=last,
+            email=f"{login.username}@demo.dianova.invalid",
+            is_staff=login.role in {"trainer", "admin"},
+            is_superuser=login.role == "admin",
+        )
+        profile, _created = StaffProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "organisation": organisations.get(login.organisation),
+                "language": login.language,
+                "manages_whole_network": login.username == "manager",
+            },
+        )
+        user.groups.add(groups["Staff"])
+        if login.role == "trainer":
+            user.groups.add(groups["Trainers"])
+        if login.role == "manager":
+            user.groups.add(groups["Managers"])
+            if login.username == "manager-pt":
+                profile.managed_organisations.set([organisations["dianova-portugal"]])
+
+    rng = random.Random(seed)
+    originals = list(Course.objects.published().filter(translation_of__isnull=True))
+    for slug, names in STAFF_NAMES.items():
+        organisation = organisations[slug]
+        for full_name in names:
+            first, last = full_name.split(" ", 1)
+            username = _username(full_name)
+            user, created = _ensure_user(
+                username,
+                password,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.dianova.invalid",
+            )
+            StaffProfile.objects.get_or_create(
+                user=user,
+                defaults={"organisation": organisation, "language": organisation.language},
+            )
+            user.groups.add(groups["Staff"])
+            if created:
+                for original in originals:
+                    version = (
+                        Course.objects.published()
+                        .filter(translation_of=original, language=organisation.language)
+                        .first()
+                        or original
+                    )
+                    _simulate_progress(user, version, rng)
+    return DEMO_LOGINS

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ambassadors"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reports/", views.reports_overview, name="reports"),
+    path("reports/courses/<slug:course>/", views.course_report, name="course-report"),
+]

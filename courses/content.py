@@ -1,0 +1,199 @@
+"""Load course content from the versioned YAML files in ``content/`` (see content/README.md).
+
+Idempotent: items are matched by their stable ``key`` and updated in place, so loading
+twice duplicates nothing and learners keep their completions and attempts. Items that
+disappear from a file are unpublished, never deleted.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from .models import Choice, Course, Lesson, Module, Question, Quiz, Status
+
+SOURCE_LANGUAGE = "fr"
+CONTENT_ROOT = Path(settings.BASE_DIR) / "content"
+
+
+class ContentError(ValueError):
+    """The content file does not follow content/README.md."""
+
+
+def _require(data: dict, field: str, where: str):
+    if not isinstance(data, dict) or field not in data or data[field] in (None, ""):
+        raise ContentError(f"{where}: missing '{field}'")
+    return data[field]
+
+
+def _check_question(question: dict, where: str) -> None:
+    kind = _require(question, "type", where)
+    if kind not in Question.Kind.values:
+        raise ContentError(f"{where}: unknown question type {kind!r}")
+    choices = _require(question, "choices", where)
+    correct = sum(1 for c in choices if c.get("correct"))
+    if len(choices) < 2:
+        raise ContentError(f"{where}: a question needs at least two choices")
+    if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
+        raise ContentError(f"{where}: a true/false question has exactly two choices")
+    if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
+        raise ContentError(f"{where}: needs exactly one correct choice, has {correct}")
+    if kind == Question.Kind.MULTIPLE and correct < 1:
+        raise ContentError(f"{where}: needs at least one correct choice")
+
+
+def _load_quiz(course: Course, module: Module | None, data: dict, order: int) -> Quiz:
+    where = f"quiz {data.get('key')!r}"
+    questions = _require(data, "questions", where)
+    draw = data.get("draw")
+    if draw and draw > len(questions):
+        raise ContentError(f"{where}: draws {draw} questions from a pool of {len(questions)}")
+    quiz, _created = Quiz.objects.update_or_create(
+        course=course,
+        key=_require(data, "key", where),
+        defaults={
+            "module": module,
+            "title": _require(data, "title", where),
+            "introduction": data.get("introduction", ""),
+            "pass_mark": data.get("pass_mark", 80),
+            "draw_count": draw,
+            "shuffle_questions": data.get("shuffle_questions", True),
+            "shuffle_choices": data.get("shuffle_choices", True),
+            "attempts_allowed": data.get("attempts_allowed"),
+            "time_limit_minutes": data.get("time_limit_minutes"),
+            "required": data.get("required", True),
+            "order": order,
+            "status": Status.PUBLISHED,
+        },
+    )
+    keys = []
+    for position, item in enumerate(questions, start=1):
+        q_where = f"{where}, question {item.get('key')!r}"
+        _check_question(item, q_where)
+        question, _created = Question.objects.update_or_create(
+            quiz=quiz,
+            key=_require(item, "key", q_where),
+            defaults={
+                "kind": item["type"],
+                "text": _require(item, "text", q_where),
+                "feedback": item.get("feedback", ""),
+                "scoring": item.get("scoring", Question.Scoring.ALL_OR_NOTHING),
+                "order": position,
+            },
+        )
+        keys.append(question.key)
+        existing = list(question.choices.order_by("order", "pk"))
+        for index, choice_data in enumerate(item["choices"]):
+            values = {
+                "text": _require(choice_data, "text", q_where),
+                "is_correct": bool(choice_data.get("correct")),
+                "explanation": choice_data.get("explanation", ""),
+                "order": index + 1,
+            }
+            if index < len(existing):
+                choice = existing[index]
+                for field, value in values.items():
+                    setattr(choice, field, value)
+                choice.save()
+            else:
+                Choice.objects.create(question=question, **values)
+        for extra in existing[len(item["choices"]) :]:
+            extra.delete()
+    # Questions dropped from the file leave the pool; past attempts keep their snapshot.
+    quiz.questions.exclude(key__in=keys).delete()
+    return quiz
+
+
+@transaction.atomic
+def load_course(data: dict, *, original: Course | None = None) -> Course:
+    """Create or update one language version of a course from its parsed YAML."""
+    where = f"course {data.get('key')!r} [{data.get('language')}]"
+    language = _require(data, "language", where)
+    if language not in dict(settings.LANGUAGES):
+        raise ContentError(f"{where}: unknown language {language!r}")
+    course, _created = Course.objects.update_or_create(
+        key=_require(data, "key", where),
+        language=language,
+        defaults={
+            "slug": _require(data, "slug", where),
+            "title": _require(data, "title", where),
+            "summary": data.get("summary", ""),
+            "description": data.get("description", ""),
+            "translation_of": original,
+            "status": Status.PUBLISHED,
+        },
+    )
+    module_keys, quiz_keys = [], []
+    for m_order, m_data in enumerate(_require(data, "modules", where), start=1):
+        m_where = f"{where}, module {m_data.get('key')!r}"
+        module, _created = Module.objects.update_or_create(
+            course=course,
+            key=_require(m_data, "key", m_where),
+            defaults={
+                "title": _require(m_data, "title", m_where),
+                "introduction": m_data.get("introduction", ""),
+                "order": m_order,
+                "status": Status.PUBLISHED,
+            },
+        )
+        module_keys.append(module.key)
+        lesson_keys = []
+        for l_order, l_data in enumerate(_require(m_data, "lessons", m_where), start=1):
+            l_where = f"{m_where}, lesson {l_data.get('key')!r}"
+            lesson, _created = Lesson.objects.update_or_create(
+                module=module,
+                key=_require(l_data, "key", l_where),
+                defaults={
+                    "title": _require(l_data, "title", l_where),
+                    "kind": l_data.get("kind", Lesson.Kind.LESSON),
+                    "body": _require(l_data, "body", l_where),
+                    "order": l_order,
+                    "status": Status.PUBLISHED,
+                },
+            )
+            lesson_keys.append(lesson.key)
+        module.lessons.exclude(key__in=lesson_keys).update(status=Status.DRAFT)
+        if m_data.get("quiz"):
+            quiz_keys.append(_load_quiz(course, module, m_data["quiz"], order=1).key)
+    if data.get("final_quiz"):
+        quiz_keys.append(_load_quiz(course, None, data["final_quiz"], order=1).key)
+    course.modules.exclude(key__in=module_keys).update(status=Status.DRAFT)
+    course.quizzes.exclude(key__in=quiz_keys).update(status=Status.DRAFT)
+    return course
+
+
+def read_course_dir(folder: Path) -> list[dict]:
+    """Parsed language files of one course folder, the source language first."""
+    files = sorted(folder.glob("*.yaml"), key=lambda p: (p.stem != SOURCE_LANGUAGE, p.stem))
+    result = []
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            try:
+                data = yaml.safe_load(handle)
+            except yaml.YAMLError as error:
+                raise ContentError(f"{path}: not valid YAML ({error})") from error
+        if not isinstance(data, dict):
+            raise ContentError(f"{path}: expected a mapping at the top")
+        if data.get("language") != path.stem:
+            raise ContentError(f"{path}: language {data.get('language')!r} ≠ file name")
+        result.append(data)
+    return result
+
+
+def load_course_dir(folder: Path) -> list[Course]:
+    """Load every language of one course; translations are linked to the source version."""
+    versions = read_course_dir(folder)
+    if not versions:
+        return []
+    if versions[0]["language"] != SOURCE_LANGUAGE:
+        raise ContentError(f"{folder}: the source file {SOURCE_LANGUAGE}.yaml is missing")
+    original = load_course(versions[0])
+    return [original, *(load_course(data, original=original) for data in versions[1:])]
+
+
+def load_all(root: Path = CONTENT_ROOT) -> list[Course]:
+    courses: list[Course] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        courses.extend(load_course_dir(folder))
+    return courses

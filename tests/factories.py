@@ -1,0 +1,122 @@
+"""Small builders for test data: explicit, no magic, fast."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from ambassadors.models import Organisation, StaffProfile
+from courses.models import Choice, Course, Lesson, Module, Question, Quiz, Status
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery"
+
+
+def make_organisation(name: str | None = None, country: str = "PT", language: str = "pt"):
+    n = next(_counter)
+    name = name or f"Organisation {n}"
+    return Organisation.objects.create(
+        name=name, slug=f"org-{n}", country=country, language=language
+    )
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    organisation=None,
+    language: str = "en",
+    groups: tuple[str, ...] = ("Staff",),
+    manages=(),
+    whole_network: bool = False,
+    **fields,
+):
+    username = username or f"user{next(_counter)}"
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **fields
+    )
+    profile = StaffProfile.objects.create(
+        user=user,
+        organisation=organisation,
+        language=language,
+        manages_whole_network=whole_network,
+    )
+    if manages:
+        profile.managed_organisations.set(manages)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_manager(*, manages=(), whole_network=False, organisation=None, **kwargs):
+    return make_user(
+        organisation=organisation,
+        groups=("Staff", "Managers"),
+        manages=manages,
+        whole_network=whole_network,
+        **kwargs,
+    )
+
+
+def make_course(
+    *,
+    modules: int = 2,
+    lessons: int = 2,
+    questions: int = 3,
+    choices: int = 3,
+    language: str = "en",
+    status: str = Status.PUBLISHED,
+    translation_of=None,
+    final_quiz: bool = False,
+    **quiz_settings,
+) -> Course:
+    """A course with ``modules`` modules of ``lessons`` lessons and a quiz each.
+
+    Each question is single choice, choice 1 correct ("Right n"), others wrong.
+    """
+    n = next(_counter)
+    course = Course.objects.create(
+        title=f"Course {n}",
+        slug=f"course-{n}",
+        language=language,
+        status=status,
+        summary="A course for tests.",
+        translation_of=translation_of,
+    )
+    for m in range(1, modules + 1):
+        module = Module.objects.create(course=course, title=f"Module {m}", order=m, key=f"m{m}")
+        for i in range(1, lessons + 1):
+            Lesson.objects.create(
+                module=module,
+                title=f"Lesson {m}.{i}",
+                body=f"### Lesson {m}.{i}\n\nSome **text** to read.",
+                order=i,
+                key=f"m{m}-l{i}",
+            )
+        make_quiz(course, module, questions=questions, choices=choices, **quiz_settings)
+    if final_quiz:
+        make_quiz(course, None, questions=questions, choices=choices, **quiz_settings)
+    return course
+
+
+def make_quiz(course, module, *, questions: int = 3, choices: int = 3, **settings) -> Quiz:
+    quiz = Quiz.objects.create(
+        course=course,
+        module=module,
+        title=f"Quiz {module.order if module else 'final'}",
+        key=f"quiz-{module.key if module else 'final'}",
+        **settings,
+    )
+    for q in range(1, questions + 1):
+        question = Question.objects.create(
+            quiz=quiz, text=f"Question {q}?", order=q, key=f"q{q}", feedback=f"Feedback {q}"
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                text=f"Right {q}" if c == 1 else f"Wrong {q}.{c}",
+                is_correct=c == 1,
+                explanation=f"Because {c}",
+                order=c,
+            )
+            for c in range(1, choices + 1)
+        )
+    return quiz
