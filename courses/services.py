@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -139,7 +140,7 @@ def _lock_user_quiz(user: AbstractBaseUser, quiz: Quiz) -> None:
     PostgreSQL: lock the learner's row. SQLite runs write transactions one at a time
     (IMMEDIATE mode), which is the same guarantee.
     """
-    type(user).objects.select_for_update().filter(pk=user.pk).exists()
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
 
 
 @transaction.atomic

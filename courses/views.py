@@ -31,12 +31,14 @@ def _get_lesson_for_user(request: HttpRequest, course: Course, lesson_id: int) -
 
 def _get_quiz_for_user(request: HttpRequest, course: Course, quiz_id: int) -> Quiz:
     quizzes = Quiz.objects.all() if _can_preview(request) else Quiz.objects.published()
-    return get_object_or_404(quizzes.select_related("module"), pk=quiz_id, course=course)
+    quiz = get_object_or_404(quizzes.select_related("module"), pk=quiz_id, course=course)
+    quiz.course = course  # already loaded: spare a query for every URL built from the quiz
+    return quiz
 
 
 def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizAttempt:
     """The learner's own attempt on this quiz, with its snapshot; anyone else's is a 404."""
-    return get_object_or_404(
+    attempt = get_object_or_404(
         QuizAttempt.objects.prefetch_related(
             Prefetch(
                 "questions",
@@ -49,6 +51,8 @@ def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizA
         quiz=quiz,
         user=request.user,
     )
+    attempt.quiz = quiz
+    return attempt
 
 
 @login_required
@@ -98,6 +102,8 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz_obj))
+    for attempt in attempts:
+        attempt.quiz = quiz_obj
     used = len(attempts)
     remaining = None if quiz_obj.attempts_allowed is None else quiz_obj.attempts_allowed - used
     submitted = [a for a in attempts if a.is_submitted]
