@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from ambassadors.views import healthz
+from ambassadors.views import healthz, live
 
 urlpatterns = [
     path("", include("ambassadors.urls")),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="live"),
 ]

@@ -1,0 +1,104 @@
+"""The course content files: every language mirrors the French source, and loading is safe."""
+
+from pathlib import Path
+
+import pytest
+
+from courses import content
+from courses.models import Choice, Course, Lesson, LessonCompletion, Question, QuizAttempt
+from courses.services import attempt_start, attempt_submit, lesson_complete
+from tests.factories import make_user
+
+COURSE_DIR = content.CONTENT_ROOT / "social-media"
+VERSIONS = {data["language"]: data for data in content.read_course_dir(COURSE_DIR)}
+SOURCE = VERSIONS["fr"]
+
+
+def shape(data: dict) -> dict:
+    """Everything that must be identical across languages: keys, kinds, types, correct flags."""
+
+    def quiz_shape(quiz):
+        return (
+            quiz["key"],
+            quiz.get("pass_mark"),
+            quiz.get("draw"),
+            [
+                (q["key"], q["type"], [bool(c.get("correct")) for c in q["choices"]])
+                for q in quiz["questions"]
+            ],
+        )
+
+    return {
+        "key": data["key"],
+        "modules": [
+            (
+                m["key"],
+                [(lesson["key"], lesson.get("kind", "lesson")) for lesson in m["lessons"]],
+                quiz_shape(m["quiz"]),
+            )
+            for m in data["modules"]
+        ],
+        "final_quiz": quiz_shape(data["final_quiz"]),
+        "charter_version": data["charter"]["version"],
+    }
+
+
+def test_source_has_six_modules_with_activity_and_quiz_pool():
+    assert [m["key"] for m in SOURCE["modules"]] == [f"m{i}" for i in range(1, 7)]
+    for module in SOURCE["modules"]:
+        kinds = [lesson.get("kind", "lesson") for lesson in module["lessons"]]
+        assert kinds.count("activity") >= 1, module["key"]
+        assert kinds.count("lesson") >= 3, module["key"]
+        quiz = module["quiz"]
+        assert len(quiz["questions"]) >= 8, module["key"]
+        assert quiz["draw"] == 5
+        assert {q["type"] for q in quiz["questions"]} == {"single", "multiple", "true_false"}
+    assert len(SOURCE["final_quiz"]["questions"]) >= 12
+    assert SOURCE["charter"]["body"].strip()
+
+
+@pytest.mark.parametrize("language", sorted(set(VERSIONS) - {"fr"}))
+def test_translation_mirrors_the_french_source(language):
+    assert shape(VERSIONS[language]) == shape(SOURCE)
+    assert VERSIONS[language]["slug"] != SOURCE["slug"]
+
+
+@pytest.mark.parametrize("language", sorted(VERSIONS))
+def test_every_question_follows_its_type_rule(language):
+    data = VERSIONS[language]
+    quizzes = [m["quiz"] for m in data["modules"]] + [data["final_quiz"]]
+    for quiz in quizzes:
+        for question in quiz["questions"]:
+            content._check_question(question, f"{language} {question['key']}")
+            assert question.get("feedback"), question["key"]
+            assert all(c.get("explanation") for c in question["choices"]), question["key"]
+
+
+@pytest.mark.django_db
+def test_loading_twice_on_top_of_progress_duplicates_and_loses_nothing():
+    courses = content.load_course_dir(COURSE_DIR)
+    french = next(c for c in courses if c.language == "fr")
+    assert all(c.translation_of_id == french.pk for c in courses if c != french)
+    counts = (Course.objects.count(), Lesson.objects.count(), Question.objects.count())
+    choices = Choice.objects.count()
+
+    learner = make_user(language="fr")
+    lesson = Lesson.objects.filter(module__course=french).first()
+    lesson_complete(user=learner, lesson=lesson)
+    quiz = french.quizzes.first()
+    attempt = attempt_start(user=learner, quiz=quiz)
+    attempt_submit(attempt=attempt, answers={})
+
+    content.load_course_dir(COURSE_DIR)
+    assert (Course.objects.count(), Lesson.objects.count(), Question.objects.count()) == counts
+    assert Choice.objects.count() == choices
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
+    assert QuizAttempt.objects.get(pk=attempt.pk).questions.count() == quiz.draw_count
+
+
+def test_broken_file_is_a_clear_error(tmp_path: Path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "fr.yaml").write_text("key: x\nlanguage: fr\nmodules: [\n", encoding="utf-8")
+    with pytest.raises(content.ContentError, match="not valid YAML"):
+        content.read_course_dir(folder)
