@@ -95,3 +95,20 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_unknown_user_and_wrong_password_get_the_same_message(client, learner):
+    wrong = client.post(reverse("login"), {"username": "learner", "password": "nope"})
+    unknown = client.post(reverse("login"), {"username": "nobody", "password": "nope"})
+    assert wrong.context["form"].errors == unknown.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_login_is_locked_after_repeated_failures(client, learner):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "learner", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "learner", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert not client.session.get("_auth_user_id")
