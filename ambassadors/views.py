@@ -1,11 +1,14 @@
 """Pages that combine people and courses: "My training" and the managers' reports."""
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET
 from courses.models import Course
 
 from . import exports, reports
+from .middleware import DATABASE_ERRORS, database_unavailable
 from .models import Organisation
 
 
@@ -110,3 +114,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the friendly 500 page, or the 503 page when the database is what failed.
+
+    Rendered without the request context, so it works with the database gone and needs
+    nothing a broken request could lack.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable(request)
+    return HttpResponseServerError(render_to_string("500.html"))

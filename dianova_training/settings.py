@@ -69,17 +69,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one JSON log line per request, with its id and duration.
+    "ambassadors.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Header-only middleware early, so even short-circuited answers (503) carry the headers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: loads the session and user itself, so a database outage
+    # becomes the 503 page; see ambassadors/middleware.py.
+    "ambassadors.middleware.DatabaseUnavailableMiddleware",
     "ambassadors.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked out" response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -235,13 +241,31 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Logs go to stdout: JSON lines in production (LOG_FORMAT=json, the default when DEBUG is off),
+# readable text in development. Every line carries the request id; ambassadors.middleware logs
+# one line per request (method, path, status, duration). See the README's "Logs".
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ambassadors.logs.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "ambassadors.logs.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

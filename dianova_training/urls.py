@@ -11,3 +11,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/live", live, name="live"),
 ]
+
+# Friendly pages; 400, 403 and 404 use Django's views with templates/400.html, 403.html, 404.html.
+handler500 = "ambassadors.views.server_error"
