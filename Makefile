@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= dianova-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test install static migrate demo lint format bench clean
+.PHONY: run test install static migrate demo lint format bench backup restore audit clean
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (Django 6); see .python-version")'
@@ -49,6 +49,20 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Backups of the database named by DATABASE_URL (SQLite file by default); see README.
+# No `install` prerequisite: these run on a deployed app and must never reinstall anything.
+backup:
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py backup $(if $(FILE),--output "$(FILE)")
+
+restore:
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/dianova-....pgdump" >&2; exit 2; }
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py restore "$(FILE)"
+
+# Code and dependency audits (also run by .ci/run).
+audit: install
+	$(BIN)/bandit -q -r courses ambassadors dianova_training -c pyproject.toml -b .bandit-baseline.json
+	.ci/pip-audit
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,213 @@
+"""Backup and restore: a backup restored into a fresh database gives the same report numbers.
+
+The backup is taken in this process (it must see the test database, in-memory on SQLite);
+the restore and the second reading of the numbers run as separate `manage.py` processes on a
+brand-new database, exactly as an operator would run them.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from ambassadors import reports
+from ambassadors.models import Organisation
+from courses.models import Course, Lesson, QuizAttempt, Status
+from courses.services import attempt_start, attempt_submit, lesson_complete
+from tests.factories import make_course, make_manager, make_organisation, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "REPORT-NUMBERS "
+
+
+def report_numbers() -> dict:
+    """Every number a manager can see, plus the row count of every table, as plain JSON."""
+    user_model = get_user_model()
+    numbers = {"counts": {}, "managers": {}}
+    for model in apps.get_models(include_auto_created=True):
+        numbers["counts"][model._meta.label] = model._default_manager.count()
+    for manager in user_model.objects.filter(username__in=["manager", "manager-pt"]):
+        seen = {"overview": [], "reports": {}}
+        for row in reports.overview(manager=manager):
+            seen["overview"].append({**row, "course": row["course"].slug})
+        for course in Course.objects.published():
+            scopes = [None, *Organisation.objects.visible_to(manager).values_list("pk", flat=True)]
+            for organisation_id in scopes:
+                report = reports.course_report(
+                    manager=manager, course=course, organisation_id=organisation_id
+                )
+                key = f"{course.slug}/{organisation_id or 'all'}"
+                seen["reports"][key] = [
+                    [str(cell) for cell in report.cells(row)] for row in report.rows()
+                ]
+        numbers["managers"][manager.username] = seen
+    numbers["scores"] = sorted(
+        str(score) for score in QuizAttempt.objects.values_list("score", flat=True)
+    )
+    return numbers
+
+
+def print_report_numbers() -> None:
+    """Entry point for the restored copy (see ``numbers_in``)."""
+    print(MARKER + json.dumps(report_numbers(), sort_keys=True))
+
+
+def pass_quiz(user, quiz, *, right: bool = True):
+    attempt = attempt_start(user=user, quiz=quiz)
+    answers = {
+        q.pk: {c.pk for c in q.choices.all() if c.is_correct == right}
+        for q in attempt.questions.all()
+    }
+    return attempt_submit(attempt=attempt, answers=answers)
+
+
+def build_world():
+    portugal = make_organisation("Dianova Portugal", country="PT")
+    spain = make_organisation("Dianova Spain", country="ES")
+    main = make_course(modules=2, lessons=2, questions=3, final_quiz=True)
+    short = make_course(modules=1, lessons=3, questions=2)
+    make_course(modules=1, status=Status.DRAFT)  # never in reports
+    ana = make_user("ana", organisation=portugal, first_name="Ana", last_name="Silva")
+    rui = make_user("rui", organisation=portugal, first_name="Rui", last_name="Costa")
+    lucia = make_user("lucia", organisation=spain, first_name="Lucía", last_name="García")
+    marta = make_user("marta", organisation=spain, first_name="Marta", last_name="Ruiz")
+    make_user("pedro", organisation=portugal)  # assigned nothing, did nothing
+    for lesson in Lesson.objects.filter(module__course=main):
+        lesson_complete(user=ana, lesson=lesson)
+    for quiz in main.quizzes.all():
+        pass_quiz(ana, quiz)
+    first_lesson = Lesson.objects.filter(module__course=main).first()
+    lesson_complete(user=rui, lesson=first_lesson)
+    pass_quiz(rui, main.quizzes.first(), right=False)  # failed, 0%
+    for lesson in Lesson.objects.filter(module__course=short):
+        lesson_complete(user=lucia, lesson=lesson)
+    pass_quiz(lucia, short.quizzes.get())
+    attempt_start(user=marta, quiz=main.quizzes.first())  # still open
+    make_manager(manages=[portugal], organisation=portugal, username="manager-pt")
+    make_manager(whole_network=True, username="manager")
+
+
+def database_url(name: str) -> str:
+    settings = connection.settings_dict
+    credentials = quote(settings["USER"] or "", safe="")
+    if settings["PASSWORD"]:
+        credentials += ":" + quote(settings["PASSWORD"], safe="")
+    host = settings["HOST"] or "localhost"
+    port = settings["PORT"] or 5432
+    return f"postgres://{credentials}@{host}:{port}/{name}"
+
+
+def manage(*args: str, database_url: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def numbers_in(database: str) -> dict:
+    output = manage(
+        "shell",
+        "-c",
+        "from tests.test_backup import print_report_numbers; print_report_numbers()",
+        database_url=database,
+    )
+    line = next(line for line in output.splitlines() if line.startswith(MARKER))
+    return json.loads(line.removeprefix(MARKER))
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """The URL of a brand-new, empty database of the same kind as the test database."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        reason = "pg_dump/pg_restore not installed (apt-get install postgresql-client)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    name = f"{connection.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield database_url(name)
+    finally:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_restore_into_fresh_database_keeps_every_report_number(tmp_path, fresh_database):
+    build_world()
+    before = json.loads(json.dumps(report_numbers(), sort_keys=True))
+    assert before["managers"]["manager"]["overview"], "the world must have something to report"
+    assert any(row["completed"] for row in before["managers"]["manager"]["overview"])
+
+    backup = tmp_path / "backup.dump"
+    call_command("backup", output=str(backup))
+    assert backup.stat().st_size > 0
+
+    manage("restore", str(backup), "--noinput", database_url=fresh_database)
+    after = numbers_in(fresh_database)
+
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_backup_never_overwrites_a_file(tmp_path):
+    existing = tmp_path / "existing.dump"
+    existing.write_text("precious")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", output=str(existing))
+    assert existing.read_text() == "precious"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a backup at all", "is not a backup"),
+        (b"SQLite format 3\x00" + b"\x00" * 200, "backup"),
+        (b"PGDMP" + b"\x00" * 200, "backup"),
+    ],
+    ids=["garbage", "broken-sqlite", "broken-pgdump"],
+)
+def test_restore_refuses_a_bad_file_and_changes_nothing(tmp_path, content, message):
+    organisation = make_organisation("Dianova Italy", country="IT")
+    bad = tmp_path / "bad.dump"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(bad), interactive=False)
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+@pytest.mark.django_db
+def test_restore_needs_an_existing_file(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("restore", str(tmp_path / "missing.dump"), interactive=False)
+
+
+@pytest.mark.django_db
+def test_restore_asks_first_and_a_no_changes_nothing(tmp_path, monkeypatch):
+    organisation = make_organisation("Dianova Chile", country="CL")
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    with pytest.raises(CommandError, match="cancelled"):
+        call_command("restore", str(tmp_path / "whatever.dump"))
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
