@@ -40,7 +40,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     The page is rendered without the request context, so it needs no session, user or query.
     Health checks get JSON, like /healthz does itself.
     """
-    if request.path_info.startswith(reverse("healthz")):
+    if request.path.startswith(reverse("healthz")):
         response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
@@ -106,13 +106,13 @@ class DatabaseUnavailableMiddleware:
         try:
             request.user.is_authenticated  # noqa: B018 - loads the session and the user now
         except DATABASE_ERRORS:
-            logger.warning("Database unavailable while loading the session", exc_info=True)
+            logger.error("Database unavailable while loading the session", exc_info=True)
             return database_unavailable(request)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, DATABASE_ERRORS):
-            logger.warning("Database unavailable", exc_info=exception)
+            logger.error("Database unavailable", exc_info=exception)
             return database_unavailable(request)
         return None
 
