@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -20,18 +20,12 @@ from .models import Organisation
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """My training: courses in my language with my progress; assigned ones first."""
+    """My training: courses in my language with my progress; assigned ones first, soonest
+    due first, then the other published courses I may take on my own."""
     courses = list(
         Course.objects.for_language(get_language())
         .with_progress_for(request.user)
-        .annotate(
-            assigned_first=Case(
-                When(due_date__isnull=False, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("assigned_first", "due_date", "title")
+        .order_by(F("assigned").desc(), F("due_date").asc(nulls_last=True), "title", "pk")
     )
     return render(request, "ambassadors/dashboard.html", {"courses": courses})
 

@@ -61,8 +61,9 @@ def test_dashboard_queries(client, world, django_assert_num_queries):
 
 def test_course_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # course, modules, lessons, quizzes, final quizzes, my completions, my passed quizzes
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 7):
+    # course, modules, lessons, quizzes, final quizzes, my completions, my passed quizzes,
+    # my certificate
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
         get(client, world["course"].get_absolute_url())
 
 
