@@ -172,16 +172,19 @@ class Assignment(models.Model):
                 condition=Q(organisation__isnull=False, user__isnull=True)
                 | Q(organisation__isnull=True, user__isnull=False),
                 name="ambassadors_assignment_one_target",
+                violation_error_message=_("Choose either an organisation or a person, not both."),
             ),
             models.UniqueConstraint(
                 fields=["course", "organisation"],
                 condition=Q(organisation__isnull=False),
                 name="ambassadors_assignment_unique_organisation",
+                violation_error_message=_("This course is already assigned to this organisation."),
             ),
             models.UniqueConstraint(
                 fields=["course", "user"],
                 condition=Q(user__isnull=False),
                 name="ambassadors_assignment_unique_user",
+                violation_error_message=_("This course is already assigned to this person."),
             ),
         ]
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'course assignment',
                 'verbose_name_plural': 'course assignments',
                 'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('user__isnull', True)), models.Q(('organisation__isnull', True), ('user__isnull', False)), _connector='OR'), name='ambassadors_assignment_one_target'), models.UniqueConstraint(condition=models.Q(('organisation__isnull', False)), fields=('course', 'organisation'), name='ambassadors_assignment_unique_organisation'), models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('course', 'user'), name='ambassadors_assignment_unique_user')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('user__isnull', True)), models.Q(('organisation__isnull', True), ('user__isnull', False)), _connector='OR'), name='ambassadors_assignment_one_target', violation_error_message='Choose either an organisation or a person, not both.'), models.UniqueConstraint(condition=models.Q(('organisation__isnull', False)), fields=('course', 'organisation'), name='ambassadors_assignment_unique_organisation', violation_error_message='This course is already assigned to this organisation.'), models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('course', 'user'), name='ambassadors_assignment_unique_user', violation_error_message='This course is already assigned to this person.')],
             },
         ),
     ]
