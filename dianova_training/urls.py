@@ -14,12 +14,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+
+def media(request, path: str):
+    """Uploaded lesson images (checked with Pillow on upload); see SERVE_MEDIA in settings."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
-    # Uploaded lesson images (checked with Pillow on upload); see SERVE_MEDIA in settings.
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
