@@ -139,9 +139,10 @@ def test_sequential_course_pages_queries(client, sequential, django_assert_num_q
     with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
         get(client, course.get_absolute_url())
     lesson = Lesson.objects.filter(module__course=course).order_by("module__order", "order")[0]
+    lesson_url = lesson.get_absolute_url()
     # the same 8 as without sequencing: the lock comes from the outline already built
     with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
-        get(client, lesson.get_absolute_url())
+        get(client, lesson_url)
 
 
 def test_sequential_quiz_page_queries(client, sequential, django_assert_num_queries):
