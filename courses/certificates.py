@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -54,11 +55,25 @@ def fonts() -> tuple[str, str]:
     return "CertificateSans", "CertificateSans-Bold"
 
 
-def _fit(text: str, font: str, size: float, width: float) -> float:
-    """The largest font size up to ``size`` at which ``text`` fits in ``width``."""
-    while size > 10 and pdfmetrics.stringWidth(text, font, size) > width:
+def _draw_fitted(
+    pdf: Canvas,
+    text: str,
+    font: str,
+    size: float,
+    *,
+    x: float,
+    y: float,
+    width: float,
+    minimum: float = 14,
+) -> None:
+    """Draw ``text`` centred on ``x``: shrunk down to ``minimum`` to fit on one line, then
+    wrapped onto two or more lines below ``y`` when even that is too wide."""
+    while size > minimum and pdfmetrics.stringWidth(text, font, size) > width:
         size -= 1
-    return size
+    lines = simpleSplit(text, font, size, width) or [""]
+    pdf.setFont(font, size)
+    for number, line in enumerate(lines):
+        pdf.drawCentredString(x, y - number * size * 1.2, line)
 
 
 def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
@@ -89,16 +104,14 @@ def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.setFont(regular, 15)
     pdf.drawCentredString(centre, height - 215, _("This certifies that"))
     pdf.setFillColorRGB(0, 0, 0)
-    size = _fit(certificate.name, bold, 32, text_width)
-    pdf.setFont(bold, size)
-    pdf.drawCentredString(centre, height - 262, certificate.name)
+    _draw_fitted(pdf, certificate.name, bold, 32, x=centre, y=height - 262, width=text_width)
     pdf.setFillColor(GREY)
     pdf.setFont(regular, 15)
     pdf.drawCentredString(centre, height - 305, _("has completed the course"))
     pdf.setFillColorRGB(0, 0, 0)
-    size = _fit(certificate.course_title, bold, 22, text_width)
-    pdf.setFont(bold, size)
-    pdf.drawCentredString(centre, height - 343, certificate.course_title)
+    _draw_fitted(
+        pdf, certificate.course_title, bold, 22, x=centre, y=height - 343, width=text_width
+    )
     issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATE_FORMAT")
     pdf.setFillColor(GREY)
     pdf.setFont(regular, 15)

@@ -180,3 +180,34 @@ def test_certificate_revoke_action_is_for_admins_only(client, organisation, lear
     client.post(url, form)
     certificate.refresh_from_db()
     assert certificate.is_valid
+
+
+@pytest.mark.django_db
+def test_certificate_pdf_falls_back_to_helvetica_without_the_font(
+    settings, learner, course, caplog
+):
+    from courses import certificates
+
+    complete(learner, course)
+    certificate = Certificate.objects.get(user=learner)
+    settings.CERTIFICATE_FONT = "/nonexistent/font.ttf"
+    certificates.fonts.cache_clear()
+    try:
+        pdf = certificates.render_pdf(certificate, verify_url="https://example.org/c/")
+        assert "falling back to Helvetica" in caplog.text
+    finally:
+        certificates.fonts.cache_clear()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Ana Silva" in text
+
+
+@pytest.mark.django_db
+def test_certificate_pdf_wraps_a_very_long_name(learner, course):
+    from courses import certificates
+
+    complete(learner, course)
+    certificate = Certificate.objects.get(user=learner)
+    certificate.name = "Maria " * 30 + "Silva"
+    pdf = certificates.render_pdf(certificate, verify_url="https://example.org/c/")
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Silva" in text
