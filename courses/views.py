@@ -1,5 +1,7 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -247,11 +249,14 @@ def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: Qu
     )
 
 
+_CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,40}")
+
+
 def _get_certificate(code: str) -> Certificate | None:
     """The certificate with this code (typed in any case, with or without spaces), or None."""
     normalised = "".join(code.split()).upper()
-    if not 0 < len(normalised) <= 40:
-        return None
+    if not _CERTIFICATE_CODE.fullmatch(normalised):
+        return None  # also keeps NUL bytes and other oddities away from the database
     return Certificate.objects.filter(code=normalised).first()
 
 
