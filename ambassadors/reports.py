@@ -9,19 +9,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.models import Course
+from courses.models import Course, SubqueryCount
 from courses.progress import CourseShape, annotate_progress, course_shape
 
-from .models import Organisation, staff_in_scope
+from .models import Assignment, Organisation, StaffProfile, staff_in_scope
 
 STATUS_LABELS = {
     "not_started": gettext_lazy("Not started"),
     "in_progress": gettext_lazy("In progress"),
     "completed": gettext_lazy("Completed"),
+    "overdue": gettext_lazy("Overdue"),
 }
 
 
@@ -69,10 +71,13 @@ class CourseReport:
     def rows(self) -> Iterator[CourseReportRow]:
         """Rows in name order; ``.iterator()`` keeps memory flat for network-wide exports."""
         total = self.shape.steps_total
+        today = timezone.localdate()
         for user in self.users.iterator(chunk_size=2000):
             done = user.lessons_done + user.quizzes_passed
             if user.completed_at:
                 status = "completed"
+            elif user.due_date and user.due_date < today:
+                status = "overdue"
             elif user.last_activity_at or done:
                 status = "in_progress"
             else:
@@ -164,3 +169,19 @@ def overview(*, manager) -> list[dict]:
         }
         for course in courses
     ]
+
+
+def assignments(*, manager) -> list:
+    """Assignments in ``manager``'s scope, newest first, each with ``people``: how many
+    active staff it reaches (one for a person). One query."""
+    return list(
+        Assignment.objects.visible_to(manager)
+        .select_related("course", "organisation", "user", "assigned_by")
+        .annotate(
+            staff_count=SubqueryCount(
+                StaffProfile.objects.filter(
+                    organisation=OuterRef("organisation"), user__is_active=True
+                )
+            )
+        )
+    )

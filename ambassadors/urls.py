@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reports/", views.reports_overview, name="reports"),
     path("reports/courses/<slug:course>/", views.course_report, name="course-report"),
+    path("reports/assignments/", views.assignments, name="assignments"),
+    path(
+        "reports/assignments/<int:assignment>/delete/",
+        views.assignment_delete,
+        name="assignment-delete",
+    ),
 ]

@@ -1,20 +1,42 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import (
+    Certificate,
     Choice,
     Course,
     CourseCompletion,
     Enrolment,
     Lesson,
     LessonCompletion,
+    LessonImage,
     Module,
     Question,
     Quiz,
     QuizAttempt,
 )
+
+
+class PreviewAsLearnerMixin:
+    """A "Preview as learner" button on the change page: the learner's page of the object,
+    which trainers (courses.change_course) may open even while it is a draft."""
+
+    change_form_template = "admin/courses/preview_change_form.html"
+    view_on_site = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.user.has_perm("courses.change_course"):
+            extra_context["preview_url"] = obj.get_absolute_url()
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class ModuleInline(admin.TabularInline):
@@ -26,7 +48,7 @@ class ModuleInline(admin.TabularInline):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
-    fields = [("order", "kind", "status"), "title", "body", "key"]
+    fields = [("order", "kind", "status"), "title", "body", "video_url", "key"]
     extra = 0
     show_change_link = True
 
@@ -82,10 +104,39 @@ class QuizInline(admin.TabularInline):
     show_change_link = True
 
 
+class LessonImageInline(admin.TabularInline):
+    model = LessonImage
+    fields = ["image", "alt_text", "thumbnail", "markdown_snippet"]
+    readonly_fields = ["thumbnail", "markdown_snippet"]
+    extra = 1
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj: LessonImage) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" class="lesson-image-thumbnail" height="60">',
+            obj.image.url,
+            obj.alt_text,
+        )
+
+    @admin.display(description=_("Markdown to paste in the lesson"))
+    def markdown_snippet(self, obj: LessonImage) -> str:
+        return format_html("<code>{}</code>", obj.markdown) if obj.pk else "—"
+
+
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "status", "translation_of", "module_count", "updated_at"]
-    list_filter = ["status", "language"]
+class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "language",
+        "status",
+        "sequential",
+        "translation_of",
+        "module_count",
+        "updated_at",
+    ]
+    list_filter = ["status", "language", "sequential"]
     list_select_related = ["translation_of"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -112,13 +163,17 @@ class ModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
     list_display = ["title", "module", "course_title", "kind", "order", "status"]
     list_filter = ["status", "kind", "module__course__language", "module__course"]
     list_select_related = ["module__course"]
     search_fields = ["title", "body"]
     list_editable = ["order", "status"]
     autocomplete_fields = ["module"]
+    inlines = [LessonImageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("module__course")
 
     @admin.display(description=_("course"), ordering="module__course__title")
     def course_title(self, obj: Lesson) -> str:
@@ -211,3 +266,87 @@ class CourseCompletionAdmin(admin.ModelAdmin):
     list_select_related = ["user", "course"]
     search_fields = ["user__username", "course__title"]
     raw_id_fields = ["user", "course"]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=1000,
+        help_text=_("Kept for the record; the public page only says the certificate is revoked."),
+    )
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["name", "course_title", "issued_at", "is_valid_display", "code"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "course"]
+    list_select_related = ["user", "course"]
+    search_fields = ["name", "code", "user__username", "user__email", "course_title"]
+    date_hierarchy = "issued_at"
+    readonly_fields = [
+        "user",
+        "course",
+        "name",
+        "course_title",
+        "issued_at",
+        "code",
+        "verification_link",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # read-only; revoking is the one change, through its action
+
+    @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
+    def is_valid_display(self, obj: Certificate) -> bool:
+        return obj.is_valid
+
+    @admin.display(description=_("verification page"))
+    def verification_link(self, obj: Certificate) -> str:
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            revoked = 0
+            for certificate in queryset:
+                if certificate.is_valid:
+                    services.certificate_revoke(
+                        certificate=certificate, reason=form.cleaned_data["reason"]
+                    )
+                    revoked += 1
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d certificate revoked.",
+                    "%(count)d certificates revoked.",
+                    revoked,
+                )
+                % {"count": revoked},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/courses/certificate/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Revoke certificates"),
+                "opts": self.model._meta,
+                "certificates": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.is_superuser

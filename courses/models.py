@@ -3,16 +3,34 @@
 This app knows nothing about organisations; ``ambassadors`` looks at it from above.
 """
 
+import base64
 import math
+import secrets
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .media import validate_lesson_image, validate_video_url, video_embed_url
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -51,6 +69,10 @@ class CourseQuerySet(models.QuerySet):
     def with_progress_for(self, user):
         """Annotate ``steps_total``, ``steps_done`` and ``completed_at`` for one learner.
 
+        Also the learner's enrolment facts: ``assigned``, ``due_date``, ``overdue`` (due date
+        passed and not completed), ``last_activity_at``, and ``certificate_code`` (a valid
+        certificate's code, or None).
+
         Steps are published lessons of published modules and published required quizzes;
         a quiz step is done once the learner has passed it. One query whatever the number
         of courses.
@@ -66,6 +88,7 @@ class CourseQuerySet(models.QuerySet):
             attempts__user=user,
             attempts__passed=True,
         )
+        enrolment = Enrolment.objects.filter(user=user, course=OuterRef("pk"))
         return self.annotate(
             lessons_total=SubqueryCount(lessons),
             lessons_done=SubqueryCount(done_lessons),
@@ -76,17 +99,24 @@ class CourseQuerySet(models.QuerySet):
                     "completed_at"
                 )[:1]
             ),
-            due_date=Subquery(
-                Enrolment.objects.filter(user=user, course=OuterRef("pk")).values("due_date")[:1]
-            ),
-            last_activity_at=Subquery(
-                Enrolment.objects.filter(user=user, course=OuterRef("pk")).values(
-                    "last_activity_at"
-                )[:1]
+            due_date=Subquery(enrolment.values("due_date")[:1]),
+            assigned=Coalesce(Subquery(enrolment.values("assigned")[:1]), Value(False)),
+            last_activity_at=Subquery(enrolment.values("last_activity_at")[:1]),
+            certificate_code=Subquery(
+                Certificate.objects.valid()
+                .filter(user=user, course=OuterRef("pk"))
+                .values("code")[:1]
             ),
         ).annotate(
             steps_total=F("lessons_total") + F("quizzes_total"),
             steps_done=F("lessons_done") + F("quizzes_passed"),
+            overdue=Case(
+                When(
+                    due_date__lt=timezone.localdate(), completed_at__isnull=True, then=Value(True)
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
 
 
@@ -112,6 +142,14 @@ class Course(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    sequential = models.BooleanField(
+        _("steps unlock in order"),
+        default=False,
+        help_text=_(
+            "Learners open each lesson and quiz only after the required steps before it; "
+            "a module's quiz opens once its lessons are done."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -194,7 +232,23 @@ class Lesson(models.Model):
     key = models.SlugField(_("content key"), max_length=80, blank=True)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.LESSON)
-    body = models.TextField(_("body"), help_text=_("Markdown. Headings from ###, lists, links."))
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown. Headings from ###, lists, links. For an image, upload it under "
+            "“Lesson images” below and paste the Markdown shown there."
+        ),
+    )
+    video_url = models.URLField(
+        _("video"),
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_(
+            "Optional. The address of a YouTube or Vimeo video, shown above the text "
+            "(YouTube in its privacy-enhanced mode)."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -213,6 +267,16 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "courses:lesson", kwargs={"course": self.module.course.slug, "lesson": self.pk}
+        )
+
+    @property
+    def video_embed_url(self) -> str:
+        """The player address for ``video_url`` ("" when there is none)."""
+        return video_embed_url(self.video_url) if self.video_url else ""
 
     @property
     def reading_minutes(self) -> int:
@@ -584,3 +648,119 @@ class CourseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ✓ {self.course}"
+
+
+class LessonImage(models.Model):
+    """An image a trainer uploaded for a lesson, used in its Markdown by its address."""
+
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="lessons/%Y/%m/",
+        validators=[validate_lesson_image],
+        help_text=_("JPEG, PNG, GIF or WebP, at most 5 MB."),
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["lesson", "uploaded_at", "pk"]
+        verbose_name = _("lesson image")
+        verbose_name_plural = _("lesson images")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def get_absolute_url(self) -> str:
+        return self.image.url
+
+    @property
+    def markdown(self) -> str:
+        """What a trainer pastes into the lesson body to show this image."""
+        alt = self.alt_text.replace("[", "(").replace("]", ")")
+        return f"![{alt}]({self.image.url})"
+
+
+def new_certificate_code() -> str:
+    """120 random bits as 24 base-32 characters in groups of four, easy to read out or type."""
+    raw = base64.b32encode(secrets.token_bytes(15)).decode()
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """Proof that a learner completed a course, checkable by anyone who has its code.
+
+    The learner's name and the course title are copied when it is issued, so later renames
+    do not change what was certified.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    name = models.CharField(
+        _("name on the certificate"), max_length=300, help_text=_("The learner's name at issue.")
+    )
+    course_title = models.CharField(
+        _("course title on the certificate"),
+        max_length=200,
+        help_text=_("The course title at issue."),
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    code = models.CharField(
+        _("verification code"),
+        max_length=40,
+        unique=True,
+        default=new_certificate_code,
+        editable=False,
+        help_text=_("Random and unguessable; anyone with it can verify the certificate."),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(
+        _("reason for revoking"),
+        blank=True,
+        help_text=_("Kept for the record; not shown on the public verification page."),
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_certificate_unique"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="courses_certificate_revoked_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.course_title} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:verify", kwargs={"code": self.code})
+
+    def get_pdf_url(self) -> str:
+        return reverse("certificates:pdf", kwargs={"code": self.code})
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

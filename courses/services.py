@@ -13,6 +13,7 @@ from django.utils import timezone
 from .models import (
     AttemptChoice,
     AttemptQuestion,
+    Certificate,
     Course,
     CourseCompletion,
     Enrolment,
@@ -55,10 +56,47 @@ def course_check_completion(*, user: AbstractBaseUser, course: Course) -> Course
     progress = Course.objects.with_progress_for(user).get(pk=course.pk)
     if progress.steps_total == 0 or progress.steps_done < progress.steps_total:
         return None
-    completion, _created = CourseCompletion.objects.get_or_create(
+    completion, created = CourseCompletion.objects.get_or_create(
         user=user, course=course, defaults={"completed_at": timezone.now()}
     )
+    if created:
+        certificate_issue(completion=completion)
     return completion
+
+
+def certificate_issue(*, completion: CourseCompletion) -> Certificate:
+    """The certificate of a course completion, created on first call with the learner's name
+    and the course title as they are now; later calls return it unchanged."""
+    user, course = completion.user, completion.course
+    certificate, _created = Certificate.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={
+            "name": user.get_full_name() or user.get_username(),
+            "course_title": course.title,
+            "issued_at": completion.completed_at,
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke ``certificate`` now, keeping ``reason`` for the record.
+
+    Revoking an already revoked certificate keeps its first date and reason. Raises
+    ValueError when ``reason`` is blank.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required to revoke a certificate.")
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.full_clean()
+        locked.save(update_fields=["revoked_at", "revoked_reason"])
+    return locked
 
 
 @transaction.atomic

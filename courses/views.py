@@ -1,21 +1,56 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
+from .certificates import render_pdf
 from .forms import AttemptForm
-from .models import AttemptChoice, AttemptQuestion, Course, Lesson, Quiz, QuizAttempt
-from .outline import build_outline
+from .models import (
+    AttemptChoice,
+    AttemptQuestion,
+    Certificate,
+    Course,
+    Lesson,
+    Quiz,
+    QuizAttempt,
+)
+from .outline import CourseOutline, build_outline
 
 
 def _can_preview(request: HttpRequest) -> bool:
+    """Trainers (``courses.change_course``) preview as a learner: they see drafts, marked as
+    such, and are never locked out of a step; everyone else sees published content only."""
     return request.user.has_perm("courses.change_course")
+
+
+def _refuse_if_locked(
+    request: HttpRequest, course: Course, obj: Lesson | Quiz, outline: CourseOutline | None = None
+) -> HttpResponse | None:
+    """A redirect to the course page saying why, when ``obj`` is a locked step for this
+    learner; None when they may go on. The outline decides, as it does for the pages."""
+    if not course.sequential or _can_preview(request):
+        return None
+    if outline is None:
+        outline = build_outline(course, request.user)
+    step = outline.step_for(obj)
+    if step is None or not step.locked:
+        return None
+    messages.error(
+        request,
+        _("“%(step)s” is not open yet. %(reason)s")
+        % {"step": step.title, "reason": step.locked_reason},
+    )
+    return redirect(course)
 
 
 def _get_course_for_user(request: HttpRequest, slug: str) -> Course:
@@ -59,7 +94,17 @@ def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizA
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
-    return render(request, "courses/course_detail.html", {"course": course_obj, "outline": outline})
+    certificate = Certificate.objects.filter(user=request.user, course=course_obj).first()
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course_obj,
+            "outline": outline,
+            "certificate": certificate,
+            "preview": _can_preview(request),
+        },
+    )
 
 
 @login_required
@@ -67,6 +112,8 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
     course_obj = _get_course_for_user(request, course)
     lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
     outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    if refused := _refuse_if_locked(request, course_obj, lesson_obj, outline):
+        return refused
     previous, following = outline.neighbours(lesson_obj)
     done = any(s.done for s in outline.steps if s.obj == lesson_obj)
     return render(
@@ -79,6 +126,7 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
             "previous": previous,
             "following": following,
             "done": done,
+            "preview": _can_preview(request),
         },
     )
 
@@ -88,6 +136,8 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
 def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
+    if refused := _refuse_if_locked(request, course_obj, lesson_obj):
+        return refused
     services.lesson_complete(user=request.user, lesson=lesson_obj)
     outline = build_outline(course_obj, request.user)
     next_step = outline.next_step
@@ -101,6 +151,8 @@ def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpRespo
 def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    if refused := _refuse_if_locked(request, course_obj, quiz_obj):
+        return refused
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz_obj))
     for attempt in attempts:
         attempt.quiz = quiz_obj
@@ -128,6 +180,8 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    if refused := _refuse_if_locked(request, course_obj, quiz_obj):
+        return refused
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz_obj)
     except services.AttemptLimitReached:
@@ -145,6 +199,8 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
     attempt_obj = _get_attempt_for_user(request, quiz_obj, attempt)
+    if refused := _refuse_if_locked(request, course_obj, quiz_obj):
+        return refused
     if attempt_obj.is_submitted:
         if request.method == "POST":
             # A double click or a second tab: the attempt is already graded, show the result.
@@ -191,3 +247,47 @@ def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: Qu
             "next_step": outline.next_step,
         },
     )
+
+
+_CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,40}")
+
+
+def _get_certificate(code: str) -> Certificate | None:
+    """The certificate with this code (typed in any case, with or without spaces), or None."""
+    normalised = "".join(code.split()).upper()
+    if not _CERTIFICATE_CODE.fullmatch(normalised):
+        return None  # also keeps NUL bytes and other oddities away from the database
+    return Certificate.objects.filter(code=normalised).first()
+
+
+def _certificate_not_found(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "courses/certificate_not_found.html", {"code": code[:60]}, status=404)
+
+
+@require_GET
+@never_cache
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: whether the certificate with this code is valid, and only what proves it."""
+    certificate = _get_certificate(code)
+    if certificate is None:
+        return _certificate_not_found(request, code)
+    response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+@never_cache
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, like the verification page: the certificate as a PDF (marked when revoked)."""
+    certificate = _get_certificate(code)
+    if certificate is None:
+        return _certificate_not_found(request, code)
+    pdf = render_pdf(
+        certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url())
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"certificate-{slugify(certificate.course_title)[:60]}-{certificate.code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Robots-Tag"] = "noindex"
+    return response

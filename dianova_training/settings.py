@@ -172,6 +172,18 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Lesson images are served by the app at MEDIA_URL (same origin, so the CSP's img-src 'self'
+# covers them); set SERVE_MEDIA=false when the proxy serves MEDIA_ROOT itself.
+SERVE_MEDIA = envbool("SERVE_MEDIA", "true")
+LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+
+# Certificates: a Unicode TrueType font so names in any script print (Debian: fonts-dejavu-core).
+CERTIFICATE_FONT = os.environ.get(
+    "CERTIFICATE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+CERTIFICATE_FONT_BOLD = os.environ.get(
+    "CERTIFICATE_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

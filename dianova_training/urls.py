@@ -1,13 +1,25 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from ambassadors.views import healthz, live
 
 urlpatterns = [
     path("", include("ambassadors.urls")),
     path("courses/", include("courses.urls")),
+    path("certificates/", include("courses.certificate_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/live", live, name="live"),
 ]
+
+
+def media(request, path: str):
+    """Uploaded lesson images (checked with Pillow on upload); see SERVE_MEDIA in settings."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))

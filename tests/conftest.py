@@ -65,3 +65,20 @@ def course(db):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+# The database contents right after migrations (groups and their permissions), as Django
+# serialised them for the browser tests' serialized_rollback. Kept here because Playwright's
+# sync API runs an event loop in the test thread, and inside it Django's thread-local
+# connections can be new objects that lack the serialised copy (see tests/e2e/conftest.py).
+MIGRATED_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            MIGRATED_DATA[alias] = contents

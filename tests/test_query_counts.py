@@ -1,13 +1,17 @@
 """Every list and report page uses a fixed number of queries, whatever the data size.
 
 Each page is measured at two sizes (size 1 and size 4: 4× the courses, modules, lessons,
-questions and staff) and pinned to the same number.
+questions, staff, assignments and certificates) and pinned to the same number.
 """
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from courses.models import Lesson
+from ambassadors.services import assignment_create
+from courses.models import Certificate, Lesson
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from tests.factories import make_course, make_manager, make_organisation, make_user
 
@@ -22,10 +26,24 @@ def world(request, db):
     size = request.param
     organisations = [make_organisation() for _ in range(size)]
     learner = make_user(organisation=organisations[0])
-    for _ in range(size):
+    manager = make_manager(whole_network=True)
+    staff = [make_user(organisation=organisations[i % size]) for i in range(size * 10)]
+    due = timezone.localdate() + timedelta(days=10)
+    for index in range(size):
         course = make_course(modules=size + 1, lessons=size + 1, questions=size + 2)
-    for index in range(size * 10):
-        make_user(organisation=organisations[index % size])
+        # assigned to every organisation, and to chosen people, with due dates
+        assignment_create(
+            course=course,
+            organisations=organisations,
+            users=staff[:size],
+            due_date=due + timedelta(days=index),
+            assigned_by=manager,
+        )
+    for _ in range(size):  # completed courses with certificates on the dashboard
+        done = make_course(modules=1, lessons=1, questions=1)
+        done.quizzes.all().delete()
+        lesson_complete(user=learner, lesson=Lesson.objects.get(module__course=done))
+    assert Certificate.objects.filter(user=learner).count() == size
     lessons = list(Lesson.objects.filter(module__course=course))
     for lesson in lessons[: size + 1]:
         lesson_complete(user=learner, lesson=lesson)
@@ -33,7 +51,6 @@ def world(request, db):
     for _ in range(size):  # past attempts listed on the quiz page
         attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
     attempt = attempt_start(user=learner, quiz=quiz)
-    manager = make_manager(whole_network=True)
     return {
         "learner": learner,
         "manager": manager,
@@ -61,8 +78,9 @@ def test_dashboard_queries(client, world, django_assert_num_queries):
 
 def test_course_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # course, modules, lessons, quizzes, final quizzes, my completions, my passed quizzes
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 7):
+    # course, modules, lessons, quizzes, final quizzes, my completions, my passed quizzes,
+    # my certificate
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
         get(client, world["course"].get_absolute_url())
 
 
@@ -105,3 +123,39 @@ def test_course_report_queries(client, world, django_assert_num_queries, export)
     expected = SIGNED_IN + PERMISSIONS + 4 + (0 if export else 1)
     with django_assert_num_queries(expected):
         get(client, url)
+
+
+@pytest.fixture
+def sequential(world):
+    course = world["course"]
+    course.sequential = True
+    course.save()
+    return world
+
+
+def test_sequential_course_pages_queries(client, sequential, django_assert_num_queries):
+    client.force_login(sequential["learner"])
+    course = sequential["course"]
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
+        get(client, course.get_absolute_url())
+    lesson = Lesson.objects.filter(module__course=course).order_by("module__order", "order")[0]
+    lesson_url = lesson.get_absolute_url()
+    # the same 8 as without sequencing: the lock comes from the outline already built
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
+        get(client, lesson_url)
+
+
+def test_sequential_quiz_page_queries(client, sequential, django_assert_num_queries):
+    client.force_login(sequential["learner"])
+    quiz = sequential["quiz"]
+    # the outline (6) to check the quiz is open, then course, quiz, my attempts, question count
+    # (the module's lessons are done, so the quiz is open and its page renders)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4 + 6):
+        get(client, quiz.get_absolute_url())
+
+
+def test_assignments_page_queries(client, world, django_assert_num_queries):
+    client.force_login(world["manager"])
+    # assignments with staff counts; the form's published courses and organisations in scope
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+        get(client, reverse("ambassadors:assignments"))

@@ -39,3 +39,18 @@ def csp_violations(page):
         ),
     )
     return seen
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(transactional_db):
+    """Give each browser test the data the migrations create (the working groups and their
+    permissions), even when its connection object lost Django's serialised copy."""
+    from django.db import connections
+
+    from tests.conftest import MIGRATED_DATA
+
+    for alias, contents in MIGRATED_DATA.items():
+        connection = connections[alias]
+        if getattr(connection, "_test_serialized_contents", None) is None:
+            connection._test_serialized_contents = contents  # flush, not post_migrate, after
+            connection.creation.deserialize_db_from_string(contents)
