@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reports/", views.reports_overview, name="reports"),
     path("reports/courses/<slug:course>/", views.course_report, name="course-report"),
+    path("reports/people/<int:person>/", views.person_report, name="person-report"),
+    path("reports/staff/import/", views.staff_import, name="staff-import"),
+    path("reports/staff/import/preview/", views.staff_import_preview, name="staff-import-preview"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

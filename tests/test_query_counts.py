@@ -4,10 +4,12 @@ Each page is measured at two sizes (size 1 and size 4: 4× the courses, modules,
 questions and staff) and pinned to the same number.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
-from courses.models import Lesson
+from courses.models import Enrolment, Lesson
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from tests.factories import make_course, make_manager, make_organisation, make_user
 
@@ -24,8 +26,11 @@ def world(request, db):
     learner = make_user(organisation=organisations[0])
     for _ in range(size):
         course = make_course(modules=size + 1, lessons=size + 1, questions=size + 2)
-    for index in range(size * 10):
-        make_user(organisation=organisations[index % size])
+    staff = [make_user(organisation=organisations[index % size]) for index in range(size * 10)]
+    for person in staff[: size * 3]:  # assigned, one of them late
+        Enrolment.objects.create(
+            user=person, course=course, assigned=True, due_date=date(2020, 1, 1 + size)
+        )
     lessons = list(Lesson.objects.filter(module__course=course))
     for lesson in lessons[: size + 1]:
         lesson_complete(user=learner, lesson=lesson)
@@ -35,6 +40,8 @@ def world(request, db):
     attempt = attempt_start(user=learner, quiz=quiz)
     manager = make_manager(whole_network=True)
     return {
+        "size": size,
+        "organisations": organisations,
         "learner": learner,
         "manager": manager,
         "course": course,
@@ -92,16 +99,68 @@ def test_attempt_page_queries(client, world, django_assert_num_queries):
 
 def test_reports_overview_queries(client, world, django_assert_num_queries):
     client.force_login(world["manager"])
-    # staff count, courses with counts, organisations in scope
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+    # organisations in scope, staff per organisation, courses, completions per
+    # (organisation, course), enrolment facts per (organisation, course)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
         get(client, reverse("ambassadors:reports"))
 
 
-@pytest.mark.parametrize("export", ["", "?format=csv"])
-def test_course_report_queries(client, world, django_assert_num_queries, export):
+@pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx"])
+def test_reports_overview_export_queries(client, world, django_assert_num_queries, export):
+    client.force_login(world["manager"])
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+        get(client, reverse("ambassadors:reports") + export)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?status=overdue&sort=-progress&per_page=25", "?page=2&per_page=25&sort=due_date", "?assigned=yes&sort=status"],
+)
+def test_course_report_queries(client, world, django_assert_num_queries, query):
+    client.force_login(world["manager"])
+    url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + query
+    # course, organisations in scope (filter choices), lesson count, quizzes, counts per
+    # status, the page of annotated staff rows
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
+        get(client, url)
+
+
+@pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx&status=not_started"])
+def test_course_report_export_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
     url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + export
-    # course, lesson count, quizzes, the annotated staff rows (+ organisations for the filter)
-    expected = SIGNED_IN + PERMISSIONS + 4 + (0 if export else 1)
-    with django_assert_num_queries(expected):
+    # course, organisations in scope, lesson count, quizzes, every annotated staff row
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
         get(client, url)
+
+
+@pytest.mark.parametrize("export", ["", "?format=xlsx"])
+def test_person_report_queries(client, world, django_assert_num_queries, export):
+    client.force_login(world["manager"])
+    url = reverse("ambassadors:person-report", kwargs={"person": world["learner"].pk}) + export
+    # the person (with profile and organisation), their courses with progress, their attempts
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+        get(client, url)
+
+
+def test_staff_import_preview_queries(client, world, django_assert_num_queries):
+    from ambassadors import imports
+
+    client.force_login(world["manager"])
+    size = world["size"]
+    rows = [
+        imports.ImportRow(
+            line=n + 2,
+            name=f"Person {n}",
+            email=f"person{n}@example.org",
+            organisation=world["organisations"][n % size].name,
+            language="pt",
+        )
+        for n in range(size * 10)
+    ]
+    session = client.session
+    imports.session_store(session, rows=rows, filename="staff.csv", importer_id=world["manager"].pk)
+    session.save()
+    # all organisations, those in scope, accounts with these e-mails, usernames taken
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
+        get(client, reverse("ambassadors:staff-import-preview"))
