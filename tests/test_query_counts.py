@@ -114,7 +114,12 @@ def test_reports_overview_export_queries(client, world, django_assert_num_querie
 
 @pytest.mark.parametrize(
     "query",
-    ["", "?status=overdue&sort=-progress&per_page=25", "?page=2&per_page=25&sort=due_date", "?assigned=yes&sort=status"],
+    [
+        "",
+        "?status=overdue&sort=-progress&per_page=25",
+        "?page=2&per_page=25&sort=due_date",
+        "?assigned=yes&sort=status",
+    ],
 )
 def test_course_report_queries(client, world, django_assert_num_queries, query):
     client.force_login(world["manager"])
