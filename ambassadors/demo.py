@@ -6,13 +6,15 @@ progress, so running it again changes nothing.
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from courses import content, services
-from courses.models import Course, Lesson, Quiz
+from courses.models import Course, Enrolment, Lesson, Quiz
 
 from .models import Organisation, StaffProfile
 
@@ -197,4 +199,21 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                         or original
                     )
                     _simulate_progress(user, version, rng)
+                    _assign(user, version, rng)
     return DEMO_LOGINS
+
+
+# Demo assignments: days from today to the due date (None: not assigned), so that the
+# reports and reminders show overdue, due-soon and later assignments.
+DUE_IN_DAYS = [-21, -7, -2, 3, 10, 30, None]
+
+
+def _assign(user, course: Course, rng: random.Random) -> None:
+    """Give a new demo learner an assignment of ``course``, as the assignment service would."""
+    days = rng.choice(DUE_IN_DAYS)
+    if days is None:
+        return
+    enrolment, _created = Enrolment.objects.get_or_create(user=user, course=course)
+    enrolment.assigned = True
+    enrolment.due_date = timezone.localdate() + timedelta(days=days)
+    enrolment.save(update_fields=["assigned", "due_date"])

@@ -33,6 +33,7 @@ class CourseReportFilterForm(forms.Form):
     per_page = forms.ChoiceField(
         label=_("Rows per page"),
         required=False,
+        initial=str(DEFAULT_PER_PAGE),
         choices=[(str(n), str(n)) for n in PER_PAGE_CHOICES],
     )
 
