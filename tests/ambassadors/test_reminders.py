@@ -179,7 +179,9 @@ def database_tasks(settings):
     task_backends._connections = Local()
 
 
-@pytest.mark.django_db(transaction=True)
+# The worker commits its own transactions; serialized_rollback restores the groups and
+# permissions that migrations created, which a transactional test's flush would remove.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reminders_task_runs_on_the_database_worker(late, database_tasks, capsys):
     call_command("send_reminders", "--enqueue", "--date", WEDNESDAY.isoformat())
     assert mail.outbox == []  # queued, not sent yet
