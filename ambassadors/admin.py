@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
-from .models import Organisation, StaffProfile
+from .models import Organisation, ReminderLog, StaffProfile
 
 
 @admin.register(Organisation)
@@ -23,12 +23,30 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "language", "manages_whole_network"]
-    list_filter = ["organisation", "language", "manages_whole_network"]
+    list_display = ["user", "organisation", "language", "manages_whole_network", "optional_email"]
+    list_filter = ["organisation", "language", "manages_whole_network", "optional_email"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
     filter_horizontal = ["managed_organisations"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """Read-only history of reminders: what went to whom, for which week."""
+
+    list_display = ["recipient", "kind", "period", "sent_at"]
+    list_filter = ["kind", "period"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "period"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class StaffProfileInline(admin.StackedInline):
