@@ -292,17 +292,8 @@ def course_report(
     if filters.country:
         users = users.filter(profile__organisation__country=filters.country)
     shape = course_shape(course)
-    enrolment = Enrolment.objects.filter(user=OuterRef("pk"), course=course)
-    base = (
-        annotate_progress(users.select_related("profile__organisation"), shape)
-        .annotate(
-            assigned=Coalesce(
-                Subquery(enrolment.values("assigned")[:1]),
-                Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .annotate(status=status_expression(today))
+    base = annotate_progress(users.select_related("profile__organisation"), shape).annotate(
+        status=status_expression(today)
     )
     if filters.assigned is not None:
         base = base.filter(assigned=filters.assigned)
