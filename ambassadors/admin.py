@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Assignment, Organisation, StaffProfile
+from .models import Assignment, Organisation, ReminderLog, StaffProfile
 
 
 @admin.register(Organisation)
@@ -25,8 +25,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "language", "manages_whole_network"]
-    list_filter = ["organisation", "language", "manages_whole_network"]
+    list_display = ["user", "organisation", "language", "manages_whole_network", "optional_email"]
+    list_filter = ["organisation", "language", "manages_whole_network", "optional_email"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
@@ -36,6 +36,24 @@ class StaffProfileAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # A new organisation (or language) brings its assigned courses and due dates.
         services.enrolments_sync(user_ids=[obj.user_id])
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """Read-only history of reminders: what went to whom, for which week."""
+
+    list_display = ["recipient", "kind", "period", "sent_at"]
+    list_filter = ["kind", "period"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "period"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class StaffProfileInline(admin.StackedInline):

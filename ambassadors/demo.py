@@ -222,6 +222,7 @@ def _assign_and_certify(organisations: dict[str, Organisation]) -> None:
     for slug, due_date in [
         ("dianova-canada", today + timedelta(days=21)),
         ("dianova-portugal", today - timedelta(days=5)),
+        ("dianova-spain", today + timedelta(days=3)),  # due soon: weekly reminders
     ]:
         programme.assignment_create(
             course=original,

@@ -92,6 +92,14 @@ class StaffProfile(models.Model):
         default=False,
         help_text=_("For managers: see every organisation's staff in reports."),
     )
+    optional_email = models.BooleanField(
+        _("reminders and digests by e-mail"),
+        default=True,
+        help_text=_(
+            "Non-essential mail: weekly reminders and managers' digests. Invitations and "
+            "password e-mails are always sent."
+        ),
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]
@@ -100,6 +108,9 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("ambassadors:person-report", kwargs={"person": self.user_id})
 
 
 def staff_in_scope(manager):
@@ -199,3 +210,37 @@ class Assignment(models.Model):
         if self.organisation_id:
             return str(self.organisation)
         return self.user.get_full_name() or self.user.get_username()
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent to one person for one period: the guard against repeats."""
+
+    class Kind(models.TextChoices):
+        STAFF_DUE = "staff_due", _("Assignments due soon or overdue")
+        MANAGER_DIGEST = "manager_digest", _("Managers' digest of overdue staff")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    period = models.DateField(
+        _("period"), help_text=_("The Monday of the week the reminder belongs to.")
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "recipient_id", "kind"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period"],
+                name="ambassadors_reminderlog_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.period})"

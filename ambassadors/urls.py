@@ -14,4 +14,8 @@ urlpatterns = [
         views.assignment_delete,
         name="assignment-delete",
     ),
+    path("reports/people/<int:person>/", views.person_report, name="person-report"),
+    path("reports/staff/import/", views.staff_import, name="staff-import"),
+    path("reports/staff/import/preview/", views.staff_import_preview, name="staff-import-preview"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks_db",
     "courses",
     "ambassadors",
 ]
@@ -257,6 +258,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Background work (reminder e-mails, invitations) goes through Django's tasks framework.
+# Development and tests run tasks at once; a deployment sets
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker` (see README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Reminders: staff hear about assignments due within this many days (and overdue ones).
+REMINDER_DUE_SOON_DAYS = envint("REMINDER_DUE_SOON_DAYS", "7")
+# Staff imports: the largest file accepted, in bytes, and the most rows in one file.
+STAFF_IMPORT_MAX_BYTES = envint("STAFF_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+STAFF_IMPORT_MAX_ROWS = envint("STAFF_IMPORT_MAX_ROWS", "5000")
 
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

@@ -4,14 +4,14 @@ Each page is measured at two sizes (size 1 and size 4: 4× the courses, modules,
 questions, staff, assignments and certificates) and pinned to the same number.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors.services import assignment_create
-from courses.models import Certificate, Lesson
+from courses.models import Certificate, Enrolment, Lesson
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from tests.factories import make_course, make_manager, make_organisation, make_user
 
@@ -51,7 +51,11 @@ def world(request, db):
     for _ in range(size):  # past attempts listed on the quiz page
         attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
     attempt = attempt_start(user=learner, quiz=quiz)
+    # one assigned person is late: the reports show an overdue row
+    Enrolment.objects.filter(user=staff[0], assigned=True).update(due_date=date(2020, 1, 1))
     return {
+        "size": size,
+        "organisations": organisations,
         "learner": learner,
         "manager": manager,
         "course": course,
@@ -110,52 +114,73 @@ def test_attempt_page_queries(client, world, django_assert_num_queries):
 
 def test_reports_overview_queries(client, world, django_assert_num_queries):
     client.force_login(world["manager"])
-    # staff count, courses with counts, organisations in scope
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+    # organisations in scope, staff per organisation, courses, completions per
+    # (organisation, course), enrolment facts per (organisation, course)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
         get(client, reverse("ambassadors:reports"))
 
 
-@pytest.mark.parametrize("export", ["", "?format=csv"])
-def test_course_report_queries(client, world, django_assert_num_queries, export):
+@pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx"])
+def test_reports_overview_export_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
-    url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + export
-    # course, lesson count, quizzes, the annotated staff rows (+ organisations for the filter)
-    expected = SIGNED_IN + PERMISSIONS + 4 + (0 if export else 1)
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+        get(client, reverse("ambassadors:reports") + export)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?status=overdue&sort=-progress&per_page=25",
+        "?page=2&per_page=25&sort=due_date",
+        "?assigned=yes&sort=status",
+    ],
+)
+def test_course_report_queries(client, world, django_assert_num_queries, query):
+    client.force_login(world["manager"])
+    url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + query
+    # course, organisations in scope (filter choices), lesson count, quizzes, counts per
+    # status, the page of annotated staff rows
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
         get(client, url)
 
 
-@pytest.fixture
-def sequential(world):
-    course = world["course"]
-    course.sequential = True
-    course.save()
-    return world
-
-
-def test_sequential_course_pages_queries(client, sequential, django_assert_num_queries):
-    client.force_login(sequential["learner"])
-    course = sequential["course"]
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
-        get(client, course.get_absolute_url())
-    lesson = Lesson.objects.filter(module__course=course).order_by("module__order", "order")[0]
-    lesson_url = lesson.get_absolute_url()
-    # the same 8 as without sequencing: the lock comes from the outline already built
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
-        get(client, lesson_url)
-
-
-def test_sequential_quiz_page_queries(client, sequential, django_assert_num_queries):
-    client.force_login(sequential["learner"])
-    quiz = sequential["quiz"]
-    # the outline (6) to check the quiz is open, then course, quiz, my attempts, question count
-    # (the module's lessons are done, so the quiz is open and its page renders)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4 + 6):
-        get(client, quiz.get_absolute_url())
-
-
-def test_assignments_page_queries(client, world, django_assert_num_queries):
+@pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx&status=not_started"])
+def test_course_report_export_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
-    # assignments with staff counts; the form's published courses and organisations in scope
+    url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + export
+    # course, organisations in scope, lesson count, quizzes, every annotated staff row
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+        get(client, url)
+
+
+@pytest.mark.parametrize("export", ["", "?format=xlsx"])
+def test_person_report_queries(client, world, django_assert_num_queries, export):
+    client.force_login(world["manager"])
+    url = reverse("ambassadors:person-report", kwargs={"person": world["learner"].pk}) + export
+    # the person (with profile and organisation), their courses with progress, their attempts
     with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
-        get(client, reverse("ambassadors:assignments"))
+        get(client, url)
+
+
+def test_staff_import_preview_queries(client, world, django_assert_num_queries):
+    from ambassadors import imports
+
+    client.force_login(world["manager"])
+    size = world["size"]
+    rows = [
+        imports.ImportRow(
+            line=n + 2,
+            name=f"Person {n}",
+            email=f"person{n}@example.org",
+            organisation=world["organisations"][n % size].name,
+            language="pt",
+        )
+        for n in range(size * 10)
+    ]
+    session = client.session
+    imports.session_store(session, rows=rows, filename="staff.csv", importer_id=world["manager"].pk)
+    session.save()
+    # all organisations, those in scope, accounts with these e-mails, usernames taken
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
+        get(client, reverse("ambassadors:staff-import-preview"))

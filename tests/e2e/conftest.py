@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -14,6 +16,32 @@ def _serve_collected(self, request):
 
 
 StaticFilesHandler.serve = _serve_collected
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(transactional_db):
+    """Recreate the groups and permissions that migrations create, when they are missing.
+
+    Browser tests are transactional: the database is flushed after each one, and the
+    serialized copy that ``serialized_rollback`` restores is not always available to them
+    (it hangs on the connection object of the thread-or-context that set the databases up),
+    so a second browser test could start with no "Managers" group at all.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.exists():
+        return
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    groups = importlib.import_module("ambassadors.migrations.0002_groups").GROUPS
+    for name, codenames in groups.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        )
 
 
 @pytest.fixture
