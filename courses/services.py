@@ -271,14 +271,15 @@ def attempt_submit(
     recorded, marked late and graded on the answers saved by then.
     """
     locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    # The caller's copy has the quiz, course and learner loaded already (they never change).
+    locked.quiz, locked.user = attempt.quiz, attempt.user
     if locked.is_submitted:
         return locked
     now = timezone.now()
     if answers is not None and locked.accepts_answers(now):
         _write_answers(locked, answers)
     _grade(locked, now)
-    quiz = locked.quiz
-    enrolment_touch(user=locked.user, course=quiz.course)
+    enrolment_touch(user=locked.user, course=locked.quiz.course)
     if locked.passed:
-        course_check_completion(user=locked.user, course=quiz.course)
+        course_check_completion(user=locked.user, course=locked.quiz.course)
     return locked

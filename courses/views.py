@@ -62,7 +62,7 @@ def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizA
         quiz=quiz,
         user=request.user,
     )
-    attempt.quiz = quiz
+    attempt.quiz, attempt.user = quiz, request.user
     return attempt
 
 
