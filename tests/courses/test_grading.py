@@ -41,7 +41,8 @@ def test_question_credit_partial_thirds_are_rounded_to_four_places():
 
 
 def test_question_credit_without_a_correct_choice_is_zero():
-    assert question_credit(kind="single", scoring="all_or_nothing", correct=set(), picked=set()) == 0
+    credit = question_credit(kind="single", scoring="all_or_nothing", correct=set(), picked=set())
+    assert credit == 0
 
 
 def test_score_percent():
