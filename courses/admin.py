@@ -319,7 +319,9 @@ class QuizAttemptAdmin(admin.ModelAdmin):
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "user__email", "quiz__title"]
     raw_id_fields = ["user", "quiz"]
-    readonly_fields = [f.name for f in QuizAttempt._meta.fields]
+    # Read-only: grades change only through the services. The form token stays private.
+    exclude = ["token"]
+    readonly_fields = [f.name for f in QuizAttempt._meta.fields if f.name != "token"]
 
     def has_add_permission(self, request) -> bool:
         return False
