@@ -263,7 +263,6 @@ class QuizAdmin(admin.ModelAdmin):
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The quiz as a learner sees it; "check answers" grades in memory. Records nothing."""
         quiz = self._get_quiz(request, object_id)
-        quiz.course  # noqa: B018 - loaded once for the page's links
         score = None
         if request.method == "POST":
             shown = [pk for pk in map(parse_id, request.POST.getlist("shown")) if pk is not None]

@@ -388,6 +388,14 @@ def test_quiz_preview_bad_input_never_fails(trainer_client, quiz, course):
 
 
 @pytest.mark.django_db
+def test_quiz_preview_of_an_empty_quiz(trainer_client, quiz):
+    quiz.questions.all().delete()
+    html = trainer_client.get(reverse("admin:courses_quiz_preview", args=[quiz.pk])).content
+    assert "This quiz has no questions yet." in html.decode()
+    assert "Check my answers" not in html.decode()
+
+
+@pytest.mark.django_db
 def test_quiz_preview_is_for_staff_only(learner_client, quiz):
     response = learner_client.get(reverse("admin:courses_quiz_preview", args=[quiz.pk]))
     assert response.status_code == 302
