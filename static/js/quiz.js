@@ -69,9 +69,11 @@
           // The server refused (time up, submitted, altered page): retrying cannot help.
           closed = Boolean(data.closed);
           show("error", data.error);
+        } else if (response.status >= 500) {
+          retry = true; // a server hiccup: keep the answers and try again
         } else {
-          // A signed-out session or a server hiccup: keep the answers and try again.
-          retry = true;
+          // Signed out (the login page came back), or the page is out of date.
+          show("error", form.dataset.msgFailed);
         }
       } catch (error) {
         retry = true;

@@ -48,8 +48,15 @@ def answer(page, question: str, *, right: bool) -> None:
         page.get_by_label(f"{question} wrong 1", exact=True).check()
 
 
-def wait_saved(page) -> None:
-    expect(page.locator("#attempt-form")).to_have_attribute("data-autosave-state", "saved")
+def start(page, button: str = "Start the quiz") -> None:
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+    page.wait_for_load_state("load")  # quiz.js is running
+
+
+def wait_saved(page, timeout: int = 5_000) -> None:
+    form = page.locator("#attempt-form")
+    expect(form).to_have_attribute("data-autosave-state", "saved", timeout=timeout)
     expect(page.locator("#autosave-status")).to_have_text("All answers saved.")
 
 
@@ -63,7 +70,7 @@ def test_learner_takes_a_timed_shuffled_multiple_answer_quiz(page, site_url, qui
     page.goto(f"{site_url}{quiz.get_absolute_url()}")
     expect(page.get_by_text("Time limit: 10 minutes")).to_be_visible()
     expect(page.get_by_text("You see the correct answers once you have passed.")).to_be_visible()
-    page.get_by_role("button", name="Start the quiz").click()
+    start(page)
 
     # A visible countdown, running.
     timer = page.get_by_role("timer")
@@ -101,7 +108,7 @@ def test_learner_takes_a_timed_shuffled_multiple_answer_quiz(page, site_url, qui
     # Second attempt: everything right → passes, and the review opens.
     page.get_by_role("link", name="Back to the quiz").click()
     expect(page.get_by_text("2 attempts left.")).to_be_visible()
-    page.get_by_role("button", name="Try again").click()
+    start(page, "Try again")
     for question in QUESTIONS:
         answer(page, question, right=True)
     wait_saved(page)
@@ -125,7 +132,7 @@ def test_learner_takes_a_timed_shuffled_multiple_answer_quiz(page, site_url, qui
 def test_countdown_submits_by_itself_when_the_time_is_up(page, site_url, quiz, csp_violations):
     login(page, site_url, "learner", PASSWORD)
     page.goto(f"{site_url}{quiz.get_absolute_url()}")
-    page.get_by_role("button", name="Start the quiz").click()
+    start(page)
     answer(page, "Gamma?", right=True)
     wait_saved(page)
     # Jump the clock: three seconds left.
@@ -156,3 +163,18 @@ def test_quiz_works_without_javascript(browser, site_url, quiz):
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_text("Your score: 100%")).to_be_visible()
     context.close()
+
+
+def test_autosave_retries_after_a_dropped_connection(page, site_url, quiz, csp_violations):
+    login(page, site_url, "learner", PASSWORD)
+    page.goto(f"{site_url}{quiz.get_absolute_url()}")
+    start(page)
+    page.context.set_offline(True)
+    answer(page, "Beta?", right=True)
+    expect(page.locator("#autosave-status")).to_contain_text("the connection was lost")
+    page.context.set_offline(False)
+    wait_saved(page, timeout=15_000)  # retried by itself a few seconds later
+    page.reload()
+    expect(page.get_by_label("Beta? right 1", exact=True)).to_be_checked()
+    expect(page.get_by_label("Beta? right 2", exact=True)).to_be_checked()
+    assert csp_violations == []
