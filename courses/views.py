@@ -181,6 +181,7 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
     if action not in {"save", "submit"}:
         raise Http404
     # Once the time is up an incomplete submission is accepted: unanswered questions score 0.
+    # quiz.js sends timeout=1 with its automatic submission, which may beat the server clock.
     timed_out = attempt_obj.time_is_up(now) or (
         attempt_obj.deadline is not None and request.POST.get("timeout") == "1"
     )
