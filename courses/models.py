@@ -7,14 +7,17 @@ import base64
 import math
 import secrets
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
+    Avg,
     BooleanField,
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -316,29 +319,57 @@ class Quiz(models.Model):
         _("pass mark (%)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The score, in percent, an attempt needs to pass."),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         _("attempts allowed"),
         null=True,
         blank=True,
-        help_text=_("Empty for unlimited attempts."),
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty for unlimited attempts. The best score counts."),
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty for no time limit.")
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Empty for no time limit. The clock runs on the server from the moment the attempt "
+            "starts. Answers reaching the server more than 30 seconds (allowed for network "
+            "delays) after the deadline are refused; a submission after that is recorded as "
+            "late and graded on the answers saved in time."
+        ),
     )
-    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    shuffle_questions = models.BooleanField(
+        _("shuffle questions"),
+        default=False,
+        help_text=_("Show the questions in a different order for every attempt."),
+    )
+    shuffle_choices = models.BooleanField(
+        _("shuffle choices"),
+        default=False,
+        help_text=_("Show the choices of each question in a different order for every attempt."),
+    )
     draw_count = models.PositiveSmallIntegerField(
         _("questions drawn per attempt"),
         null=True,
         blank=True,
-        help_text=_("Draw this many questions at random from the pool; empty to use them all."),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Draw this many questions at random from the pool; empty to use them all. The draw "
+            "is fixed once the attempt starts and avoids the questions of the learner's previous "
+            "attempt where the pool allows."
+        ),
     )
     review_policy = models.CharField(
         _("show correct answers"),
         max_length=20,
         choices=ReviewPolicy,
         default=ReviewPolicy.AFTER_EACH_ATTEMPT,
+        help_text=_(
+            "When learners may see the correct answers, explanations and feedback of their "
+            "submitted attempts."
+        ),
     )
     required = models.BooleanField(
         _("required for completion"),
@@ -361,6 +392,18 @@ class Quiz(models.Model):
             models.CheckConstraint(
                 condition=Q(pass_mark__gte=1, pass_mark__lte=100),
                 name="courses_quiz_pass_mark_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__isnull=True) | Q(attempts_allowed__gte=1),
+                name="courses_quiz_attempts_allowed_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__isnull=True) | Q(time_limit_minutes__gte=1),
+                name="courses_quiz_time_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(draw_count__isnull=True) | Q(draw_count__gte=1),
+                name="courses_quiz_draw_count_positive",
             ),
         ]
 
@@ -496,9 +539,35 @@ class QuizAttemptQuerySet(models.QuerySet):
             .values("best")[:1]
         )
 
+    def summary(self) -> dict:
+        """Submitted attempts, distinct learners, passed attempts, average and late count.
+
+        One aggregate query; ``average_score`` is None when nothing was submitted.
+        """
+        return self.submitted().aggregate(
+            attempts=Count("pk"),
+            learners=Count("user", distinct=True),
+            passed=Count("pk", filter=Q(passed=True)),
+            late=Count("pk", filter=Q(late=True)),
+            average_score=Avg("score"),
+        )
+
+
+def new_attempt_token() -> str:
+    return secrets.token_urlsafe(24)
+
 
 class QuizAttempt(models.Model):
-    """One try at a quiz, with a snapshot of its questions as they were when it started."""
+    """One try at a quiz, with a snapshot of its questions as they were when it started.
+
+    Deadline policy (timed quizzes): the deadline is fixed on the server when the attempt
+    starts. Answers reaching the server up to ``DEADLINE_GRACE`` after it are accepted (that
+    absorbs network delays and the automatic submission when the countdown ends); later
+    ones are refused. A submission after that is still recorded, marked late, and graded on
+    the answers saved by then.
+    """
+
+    DEADLINE_GRACE = timedelta(seconds=30)
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
@@ -513,14 +582,36 @@ class QuizAttempt(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.IN_PROGRESS
     )
-    started_at = models.DateTimeField(_("started"), auto_now_add=True)
-    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    token = models.CharField(
+        _("form token"),
+        max_length=64,
+        default=new_attempt_token,
+        editable=False,
+        help_text=_(
+            "A secret sent with every save and submission of this attempt; a form without it "
+            "is refused."
+        ),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now, editable=False)
+    deadline = models.DateTimeField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Start time plus the time limit, in UTC. Answers are accepted until 30 seconds "
+            "after it; a later submission is marked late and graded on the answers saved in time."
+        ),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     score = models.DecimalField(
         _("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("passed"), default=False)
-    late = models.BooleanField(_("submitted late"), default=False)
+    late = models.BooleanField(
+        _("submitted late"),
+        default=False,
+        help_text=_("Submitted after the deadline and its grace period."),
+    )
     pass_mark = models.PositiveSmallIntegerField(_("pass mark when started (%)"))
     review_policy = models.CharField(
         _("review policy when started"), max_length=20, choices=Quiz.ReviewPolicy
@@ -542,6 +633,11 @@ class QuizAttempt(models.Model):
                 condition=Q(status="in_progress"),
                 name="courses_attempt_one_open",
             ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress")
+                | Q(score__isnull=False, submitted_at__isnull=False),
+                name="courses_quizattempt_submitted_is_graded",
+            ),
         ]
         indexes = [models.Index(fields=["quiz", "user", "status"])]
 
@@ -558,6 +654,26 @@ class QuizAttempt(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        """Whether the deadline has passed (the grace period may still be running)."""
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    def past_grace(self, now: datetime | None = None) -> bool:
+        """Whether the deadline and its grace period have passed: answers come too late."""
+        return self.deadline is not None and (now or timezone.now()) > (
+            self.deadline + self.DEADLINE_GRACE
+        )
+
+    def accepts_answers(self, now: datetime | None = None) -> bool:
+        """Whether answers sent now may still be saved: open, and not past deadline + grace."""
+        return not self.is_submitted and not self.past_grace(now)
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        """Whole seconds until the deadline (0 once passed), or None without a time limit."""
+        if self.deadline is None:
+            return None
+        return max(0, math.ceil((self.deadline - (now or timezone.now())).total_seconds()))
+
     def review_allowed(self, *, passed_before: bool = False) -> bool:
         """Whether the learner may see correct answers and explanations for this attempt."""
         if not self.is_submitted:
@@ -569,12 +685,38 @@ class QuizAttempt(models.Model):
         return False
 
 
+class AttemptQuestionQuerySet(models.QuerySet):
+    def stats_by_question(self, quiz: Quiz) -> dict[int, dict]:
+        """Per question of ``quiz`` still in the pool: times drawn in submitted attempts,
+        times fully correct and the average credit (0 to 1). One query."""
+        rows = (
+            self.filter(
+                attempt__quiz=quiz,
+                attempt__status=QuizAttempt.Status.SUBMITTED,
+                question__isnull=False,
+            )
+            .order_by()
+            .values("question")
+            .annotate(
+                shown=Count("pk"),
+                correct=Count("pk", filter=Q(credit__gte=1)),
+                average_credit=Avg("credit"),
+            )
+        )
+        return {row["question"]: row for row in rows}
+
+
 class AttemptQuestion(models.Model):
     """A question as it stood when the attempt started (its text, kind and scoring)."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="questions")
     question = models.ForeignKey(
-        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The pool question it was copied from; empty once that is deleted."),
     )
     order = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Question.Kind)
@@ -590,8 +732,12 @@ class AttemptQuestion(models.Model):
         help_text=_("From 0 to 1, set when the attempt is graded."),
     )
 
+    objects = AttemptQuestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["attempt", "order"]
+        verbose_name = _("attempt question")
+        verbose_name_plural = _("attempt questions")
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt", "order"], name="courses_attemptquestion_unique_order"
@@ -602,6 +748,23 @@ class AttemptQuestion(models.Model):
         return self.text[:80]
 
 
+class AttemptChoiceQuerySet(models.QuerySet):
+    def picks_by_choice(self, quiz: Quiz) -> dict[int, dict]:
+        """Per choice of ``quiz`` still in the pool: times shown and times picked in
+        submitted attempts. One query."""
+        rows = (
+            self.filter(
+                attempt_question__attempt__quiz=quiz,
+                attempt_question__attempt__status=QuizAttempt.Status.SUBMITTED,
+                choice__isnull=False,
+            )
+            .order_by()
+            .values("choice")
+            .annotate(shown=Count("pk"), picked=Count("pk", filter=Q(selected=True)))
+        )
+        return {row["choice"]: row for row in rows}
+
+
 class AttemptChoice(models.Model):
     """A choice as it stood when the attempt started, and whether the learner picked it."""
 
@@ -609,7 +772,12 @@ class AttemptChoice(models.Model):
         AttemptQuestion, on_delete=models.CASCADE, related_name="choices"
     )
     choice = models.ForeignKey(
-        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Choice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The pool choice it was copied from; empty once that is deleted."),
     )
     order = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
@@ -617,8 +785,12 @@ class AttemptChoice(models.Model):
     explanation = models.TextField(blank=True)
     selected = models.BooleanField(default=False)
 
+    objects = AttemptChoiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["attempt_question", "order"]
+        verbose_name = _("attempt choice")
+        verbose_name_plural = _("attempt choices")
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt_question", "order"], name="courses_attemptchoice_unique_order"

@@ -1,12 +1,17 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
+import json
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import services
 from .certificates import render_pdf
-from .forms import AttemptForm
+from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
 from .models import (
     AttemptChoice,
     AttemptQuestion,
@@ -71,22 +76,27 @@ def _get_quiz_for_user(request: HttpRequest, course: Course, quiz_id: int) -> Qu
     return quiz
 
 
+def _snapshot_prefetch() -> Prefetch:
+    """The attempt's questions in order, each with its choices in ``shown_choices``."""
+    return Prefetch(
+        "questions",
+        queryset=AttemptQuestion.objects.order_by("order").prefetch_related(
+            Prefetch(
+                "choices", queryset=AttemptChoice.objects.order_by("order"), to_attr="shown_choices"
+            )
+        ),
+    )
+
+
 def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizAttempt:
     """The learner's own attempt on this quiz, with its snapshot; anyone else's is a 404."""
     attempt = get_object_or_404(
-        QuizAttempt.objects.prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=AttemptQuestion.objects.prefetch_related(
-                    Prefetch("choices", queryset=AttemptChoice.objects.order_by("order"))
-                ).order_by("order"),
-            )
-        ),
+        QuizAttempt.objects.prefetch_related(_snapshot_prefetch()),
         pk=attempt_id,
         quiz=quiz,
         user=request.user,
     )
-    attempt.quiz = quiz
+    attempt.quiz, attempt.user = quiz, request.user
     return attempt
 
 
@@ -159,6 +169,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     used = len(attempts)
     remaining = None if quiz_obj.attempts_allowed is None else quiz_obj.attempts_allowed - used
     submitted = [a for a in attempts if a.is_submitted]
+    pool = quiz_obj.questions.count()
     return render(
         request,
         "courses/quiz_detail.html",
@@ -170,7 +181,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
             "best": max((a.score for a in submitted), default=None),
             "passed": any(a.passed for a in submitted),
             "remaining": remaining,
-            "question_count": quiz_obj.draw_count or quiz_obj.questions.count(),
+            "question_count": min(pool, quiz_obj.draw_count or pool),
         },
     )
 
@@ -190,6 +201,12 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     except services.QuizNotReady:
         messages.error(request, _("This quiz has no questions yet. Please tell your trainer."))
         return redirect(quiz_obj)
+    except IntegrityError:
+        # Only if the serialisation in attempt_start were bypassed: the constraints refused
+        # a second open attempt. Nothing was saved.
+        messages.error(request, _("The quiz was being started in another tab. Please try again."))
+        return redirect(quiz_obj)
+    attempt.quiz = quiz_obj
     return redirect(attempt)
 
 
@@ -203,32 +220,109 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
         return refused
     if attempt_obj.is_submitted:
         if request.method == "POST":
-            # A double click or a second tab: the attempt is already graded, show the result.
+            # A double click, a retry or a second tab: it is graded already, show the result.
             messages.info(request, _("This attempt was already submitted."))
             return redirect(attempt_obj)
         return _attempt_result(request, course_obj, quiz_obj, attempt_obj)
 
-    form = None
-    if request.method == "POST":
-        action = request.POST.get("action", "submit")
-        if action not in {"save", "submit"}:
-            raise Http404
-        form = AttemptForm(request.POST, attempt=attempt_obj, require_all=action == "submit")
-        if form.is_valid():
-            if action == "save":
-                services.attempt_save_answers(attempt=attempt_obj, answers=form.answers())
-                messages.success(request, _("Your answers are saved."))
-                return redirect(attempt_obj)
-            services.attempt_submit(attempt=attempt_obj, answers=form.answers())
-            return redirect(attempt_obj)
-        messages.error(request, _("Please correct the errors below; nothing was submitted."))
-    if form is None:
-        form = AttemptForm(attempt=attempt_obj)
+    now = timezone.now()
+    editable = attempt_obj.accepts_answers(now)
+    questions = attempt_obj.questions.all()
+    if request.method == "GET":
+        form = AttemptForm(questions=questions, token=attempt_obj.token, editable=editable)
+        return _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now)
+
+    action = request.POST.get("action", "submit")
+    if action not in {"save", "submit"}:
+        raise Http404
+    # Once the time is up an incomplete submission is accepted: unanswered questions score 0.
+    # quiz.js sends timeout=1 with its automatic submission, which may beat the server clock.
+    timed_out = attempt_obj.time_is_up(now) or (
+        attempt_obj.deadline is not None and request.POST.get("timeout") == "1"
+    )
+    form = AttemptForm(
+        request.POST,
+        questions=questions,
+        token=attempt_obj.token,
+        require_all=action == "submit" and not timed_out,
+        editable=editable,
+    )
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
+        return _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now)
+    answers = form.answers() if editable else None
+    if action == "save":
+        try:
+            services.attempt_save_answers(attempt=attempt_obj, answers=answers or {})
+        except services.AttemptAlreadySubmitted:
+            messages.info(request, _("This attempt was already submitted."))
+        except services.AttemptTimeUp:
+            messages.error(
+                request,
+                _("The time is up, so your last changes were not saved. Submit for your result."),
+            )
+        else:
+            messages.success(request, _("Your answers are saved."))
+        return redirect(attempt_obj)
+    graded = services.attempt_submit(attempt=attempt_obj, answers=answers)
+    if graded.late:
+        messages.warning(
+            request,
+            _("The time was up: your answers saved by the deadline were graded."),
+        )
+    return redirect(attempt_obj)
+
+
+def _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now) -> HttpResponse:
     return render(
         request,
         "courses/attempt_form.html",
-        {"course": course_obj, "quiz": quiz_obj, "attempt": attempt_obj, "form": form},
+        {
+            "course": course_obj,
+            "quiz": quiz_obj,
+            "attempt": attempt_obj,
+            "form": form,
+            "editable": attempt_obj.accepts_answers(now),
+            "seconds_left": attempt_obj.seconds_left(now),
+        },
     )
+
+
+@login_required
+@require_POST
+def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> JsonResponse:
+    """Save the answers to some questions of an open attempt, sent as JSON by quiz.js.
+
+    200 ``{"saved": [question ids]}``; 400 for a body that is not answers to this attempt or
+    a wrong token; 409 when the attempt is submitted or its time is up. Nothing is saved
+    unless everything sent is valid.
+    """
+    course_obj = _get_course_for_user(request, course)
+    quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    attempt_obj = _get_attempt_for_user(request, quiz_obj, attempt)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"error": _("The answers could not be read.")}, status=400)
+    token = payload.get("token") if isinstance(payload, dict) else None
+    if not isinstance(token, str) or not constant_time_compare(token, attempt_obj.token):
+        return JsonResponse({"error": str(TOKEN_ERROR)}, status=400)
+    try:
+        answers = answers_from_payload(payload, questions=attempt_obj.questions.all())
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    try:
+        services.attempt_save_answers(attempt=attempt_obj, answers=answers)
+    except services.AttemptAlreadySubmitted:
+        return JsonResponse(
+            {"error": _("This attempt was already submitted."), "closed": True}, status=409
+        )
+    except services.AttemptTimeUp:
+        return JsonResponse(
+            {"error": _("The time is up: this answer was not saved."), "closed": True},
+            status=409,
+        )
+    return JsonResponse({"saved": sorted(answers)})
 
 
 def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: QuizAttempt):

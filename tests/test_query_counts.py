@@ -4,6 +4,7 @@ Each page is measured at two sizes (size 1 and size 4: 4× the courses, modules,
 questions, staff, assignments and certificates) and pinned to the same number.
 """
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -11,9 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors.services import assignment_create
-from courses.models import Certificate, Enrolment, Lesson
+from courses.models import Certificate, Enrolment, Lesson, QuizAttempt
 from courses.services import attempt_start, attempt_submit, lesson_complete
-from tests.factories import make_course, make_manager, make_organisation, make_user
+from tests.factories import (
+    attempt_post_data,
+    make_course,
+    make_manager,
+    make_organisation,
+    make_user,
+)
 
 # Every signed-in page starts with: session, user, staff profile (language).
 SIGNED_IN = 3
@@ -184,3 +191,96 @@ def test_staff_import_preview_queries(client, world, django_assert_num_queries):
     # all organisations, those in scope, accounts with these e-mails, usernames taken
     with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
         get(client, reverse("ambassadors:staff-import-preview"))
+
+
+# Taking a quiz: starting, autosaving and submitting cost the same for 10 or 20 questions
+# (timed, shuffled, drawing all but one from the pool and avoiding the previous attempt's).
+
+
+@pytest.fixture(params=[10, 20], ids=["10questions", "20questions"])
+def quiz_world(request, db, client):
+    size = request.param
+    learner = make_user(organisation=make_organisation())
+    course = make_course(
+        modules=1,
+        lessons=1,
+        questions=size + 1,
+        choices=4,
+        draw_count=size,
+        shuffle_questions=True,
+        shuffle_choices=True,
+        time_limit_minutes=30,
+    )
+    quiz = course.quizzes.get()
+    attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
+    client.force_login(learner)
+    return {"learner": learner, "course": course, "quiz": quiz, "size": size}
+
+
+def _open_attempt(world):
+    return QuizAttempt.objects.get(user=world["learner"], status=QuizAttempt.Status.IN_PROGRESS)
+
+
+def test_quiz_start_queries(client, quiz_world, django_assert_num_queries):
+    quiz = quiz_world["quiz"]
+    url = reverse(
+        "courses:quiz-start", kwargs={"course": quiz_world["course"].slug, "quiz": quiz.pk}
+    )
+    # course, quiz; in a savepoint: lock the learner, open attempt?, attempts used, pool
+    # questions, their choices, the previous attempt's questions, INSERT attempt, INSERT its
+    # questions, INSERT their choices, enrolment (select + update)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 2 + 2 + 11):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert _open_attempt(quiz_world).questions.count() == quiz_world["size"]
+
+
+def test_quiz_autosave_queries(client, quiz_world, django_assert_num_queries):
+    attempt_start(user=quiz_world["learner"], quiz=quiz_world["quiz"])
+    attempt = _open_attempt(quiz_world)
+    answers = {
+        question.pk: [choice.pk for choice in question.choices.all()[:2]]
+        for question in attempt.questions.prefetch_related("choices")
+    }
+    url = reverse(
+        "courses:attempt-autosave",
+        kwargs={
+            "course": quiz_world["course"].slug,
+            "quiz": attempt.quiz_id,
+            "attempt": attempt.pk,
+        },
+    )
+    quiz_world["quiz"].questions.update(kind="multiple")
+    attempt.questions.update(kind="multiple")
+    body = json.dumps({"token": attempt.token, "answers": answers})
+    # course, quiz, attempt, its questions, their choices; in a savepoint: lock the attempt,
+    # unselect, select
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5 + 2 + 3):
+        response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert len(response.json()["saved"]) == quiz_world["size"]
+
+
+def test_quiz_submit_queries(client, quiz_world, django_assert_num_queries):
+    attempt = attempt_start(user=quiz_world["learner"], quiz=quiz_world["quiz"])
+    data = attempt_post_data(attempt)
+    url = attempt.get_absolute_url()
+    # course, quiz, attempt, its questions, their choices; in a savepoint: lock the attempt,
+    # unselect, select, questions and choices again to grade, UPDATE credits (one statement),
+    # UPDATE attempt, enrolment (select + update), then the course completion check:
+    # completion?, progress (one annotated query)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5 + 2 + 11):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.score == 100
+
+
+def test_quiz_statistics_queries(client, world, django_assert_num_queries):
+    quiz = world["quiz"]
+    trainer = make_user(groups=("Trainers",), is_staff=True)
+    client.force_login(trainer)
+    url = reverse("admin:courses_quiz_statistics", args=[quiz.pk])
+    # the quiz (admin get_object); summary, per question, per choice, questions, their choices
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 5):
+        get(client, url)

@@ -1,5 +1,3 @@
-import importlib
-
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -18,35 +16,31 @@ def _serve_collected(self, request):
 StaticFilesHandler.serve = _serve_collected
 
 
-@pytest.fixture(autouse=True)
-def _migration_data(transactional_db):
-    """Recreate the groups and permissions that migrations create, when they are missing.
-
-    Browser tests are transactional: the database is flushed after each one, and the
-    serialized copy that ``serialized_rollback`` restores is not always available to them
-    (it hangs on the connection object of the thread-or-context that set the databases up),
-    so a second browser test could start with no "Managers" group at all.
-    """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    if Group.objects.exists():
-        return
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    groups = importlib.import_module("ambassadors.migrations.0002_groups").GROUPS
-    for name, codenames in groups.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in codenames
-        )
-
-
 @pytest.fixture
 def site_url(live_server):
     return live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, migration_data):
+    """Put back the groups and permissions the migrations created, before a browser test.
+
+    ``serialized_rollback`` should do it, but under Playwright's event loop Django's
+    connection object for this thread is not the one the test database was set up with, so
+    it silently restores nothing: a browser test running after another transactional test
+    would find the database flushed (no groups; content types and permissions recreated
+    with new ids). Runs before the test's own fixtures create any data.
+    """
+    if "live_server" not in request.fixturenames or not migration_data:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connections
+
+    if not Group.objects.exists():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connections["default"].creation.deserialize_db_from_string(migration_data)
 
 
 def login(page, site_url: str, username: str, password: str) -> None:
@@ -67,18 +61,3 @@ def csp_violations(page):
         ),
     )
     return seen
-
-
-@pytest.fixture(autouse=True)
-def _migrated_data(transactional_db):
-    """Give each browser test the data the migrations create (the working groups and their
-    permissions), even when its connection object lost Django's serialised copy."""
-    from django.db import connections
-
-    from tests.conftest import MIGRATED_DATA
-
-    for alias, contents in MIGRATED_DATA.items():
-        connection = connections[alias]
-        if getattr(connection, "_test_serialized_contents", None) is None:
-            connection._test_serialized_contents = contents  # flush, not post_migrate, after
-            connection.creation.deserialize_db_from_string(contents)
