@@ -66,3 +66,10 @@ audit: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# Load test against gunicorn on loopback (PostgreSQL); writes bench/results.md and .json.
+# BENCH_SIZES=S,M,L BENCH_DURATION=10 make bench
+bench: static
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start
+	$(BIN)/python bench/run.py

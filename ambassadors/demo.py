@@ -1,19 +1,27 @@
 """Demo data: member organisations, the demo logins and staff with varied progress.
 
+Also two assignments of the course with due dates (Dianova Canada, due in three weeks;
+Dianova Portugal, already overdue, so the reports show it) and a demo ``learner`` who has
+completed the course and so holds a certificate.
+
 Idempotent: people are matched by username and only newly created staff get generated
-progress, so running it again changes nothing.
+progress, so running it again changes nothing (the assignments' due dates are set again
+relative to today).
 """
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from courses import content, services
-from courses.models import Course, Lesson, Quiz
+from courses.models import Certificate, Course, Lesson, Quiz
 
+from . import services as programme
 from .models import Organisation, StaffProfile
 
 ORGANISATIONS = [
@@ -197,4 +205,44 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                         or original
                     )
                     _simulate_progress(user, version, rng)
+    programme.enrolments_sync(
+        user_ids=StaffProfile.objects.values_list("user_id", flat=True)
+    )  # profiles created above get the courses assigned to their organisation
+    _assign_and_certify(organisations)
     return DEMO_LOGINS
+
+
+def _assign_and_certify(organisations: dict[str, Organisation]) -> None:
+    """Assign the course to two organisations and let the demo learner finish it."""
+    original = Course.objects.published().filter(translation_of__isnull=True).first()
+    if original is None:
+        return
+    admin = get_user_model().objects.get(username="admin")
+    today = timezone.localdate()
+    for slug, due_date in [
+        ("dianova-canada", today + timedelta(days=21)),
+        ("dianova-portugal", today - timedelta(days=5)),
+        ("dianova-spain", today + timedelta(days=3)),  # due soon: weekly reminders
+    ]:
+        programme.assignment_create(
+            course=original,
+            organisations=[organisations[slug]],
+            due_date=due_date,
+            assigned_by=admin,
+        )
+    learner = get_user_model().objects.get(username="learner")
+    version = (
+        Course.objects.published()
+        .filter(translation_of=original, language=learner.profile.language)
+        .first()
+        or original
+    )
+    if not Certificate.objects.filter(user=learner, course=version).exists():
+        _complete_course(learner, version)
+
+
+def _complete_course(user, course: Course) -> None:
+    for lesson in Lesson.objects.published().filter(module__course=course):
+        services.lesson_complete(user=user, lesson=lesson)
+    for quiz in Quiz.objects.published().filter(course=course, required=True):
+        _take_quiz(user, quiz, good=True)

@@ -5,7 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Use the two-letter ISO 3166 country code in capitals, e.g. PT.")
@@ -89,6 +92,14 @@ class StaffProfile(models.Model):
         default=False,
         help_text=_("For managers: see every organisation's staff in reports."),
     )
+    optional_email = models.BooleanField(
+        _("reminders and digests by e-mail"),
+        default=True,
+        help_text=_(
+            "Non-essential mail: weekly reminders and managers' digests. Invitations and "
+            "password e-mails are always sent."
+        ),
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]
@@ -98,6 +109,9 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    def get_absolute_url(self) -> str:
+        return reverse("ambassadors:person-report", kwargs={"person": self.user_id})
+
 
 def staff_in_scope(manager):
     """Active users whose organisation the manager may see (no one for non-managers)."""
@@ -105,3 +119,128 @@ def staff_in_scope(manager):
     return user_model.objects.filter(
         is_active=True, profile__organisation__in=Organisation.objects.visible_to(manager)
     )
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Assignments of organisations or people within ``user``'s reporting scope."""
+        return self.filter(
+            Q(organisation__in=Organisation.objects.visible_to(user))
+            | Q(user__in=staff_in_scope(user))
+        )
+
+
+class Assignment(models.Model):
+    """A course a manager or admin assigned to one organisation or to one person.
+
+    Turned into per-learner facts (``Enrolment.assigned`` and ``due_date``) by
+    ``ambassadors.services``, also for staff who join the organisation later. Assigning a
+    course assigns every language version of it: each learner gets the one they would see.
+    """
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text=_("Every staff member of this organisation, now and later."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="course_assignments",
+        help_text=_("One chosen person (leave the organisation empty)."),
+    )
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, help_text=_("Optional: complete by this date.")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("assigned on"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("course assignment")
+        verbose_name_plural = _("course assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False, user__isnull=True)
+                | Q(organisation__isnull=True, user__isnull=False),
+                name="ambassadors_assignment_one_target",
+                violation_error_message=_("Choose either an organisation or a person, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="ambassadors_assignment_unique_organisation",
+                violation_error_message=_("This course is already assigned to this organisation."),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "user"],
+                condition=Q(user__isnull=False),
+                name="ambassadors_assignment_unique_user",
+                violation_error_message=_("This course is already assigned to this person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} → {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ambassadors:assignments")
+
+    @property
+    def target(self) -> str:
+        if self.organisation_id:
+            return str(self.organisation)
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent to one person for one period: the guard against repeats."""
+
+    class Kind(models.TextChoices):
+        STAFF_DUE = "staff_due", _("Assignments due soon or overdue")
+        MANAGER_DIGEST = "manager_digest", _("Managers' digest of overdue staff")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    period = models.DateField(
+        _("period"), help_text=_("The Monday of the week the reminder belongs to.")
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "recipient_id", "kind"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period"],
+                name="ambassadors_reminderlog_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.period})"

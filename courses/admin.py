@@ -1,20 +1,49 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
+from .forms import AttemptForm, parse_id
 from .models import (
+    Certificate,
     Choice,
     Course,
     CourseCompletion,
     Enrolment,
     Lesson,
     LessonCompletion,
+    LessonImage,
     Module,
     Question,
     Quiz,
     QuizAttempt,
 )
+from .preview import preview_grade, preview_questions
+from .statistics import quiz_statistics
+
+
+class PreviewAsLearnerMixin:
+    """A "Preview as learner" button on the change page: the learner's page of the object,
+    which trainers (courses.change_course) may open even while it is a draft."""
+
+    change_form_template = "admin/courses/preview_change_form.html"
+    view_on_site = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.user.has_perm("courses.change_course"):
+            extra_context["preview_url"] = obj.get_absolute_url()
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class ModuleInline(admin.TabularInline):
@@ -26,7 +55,7 @@ class ModuleInline(admin.TabularInline):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
-    fields = [("order", "kind", "status"), "title", "body", "key"]
+    fields = [("order", "kind", "status"), "title", "body", "video_url", "key"]
     extra = 0
     show_change_link = True
 
@@ -64,14 +93,52 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ["order", "text", "is_correct", "explanation"]
-    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return 0 if obj else 4  # a new question starts with four empty choices
+
+
+def _draw_count_error(draw: int, pool: int):
+    return forms.ValidationError(
+        _(
+            "This quiz draws %(draw)s questions per attempt but its pool has only %(pool)s. "
+            "Add questions first or draw fewer."
+        ),
+        code="draw_count",
+        params={"draw": draw, "pool": pool},
+    )
+
+
+class QuestionInlineFormSet(forms.BaseInlineFormSet):
+    """Deleting questions here must leave enough in the pool for the draw."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = sum(
+            1
+            for form in self.forms
+            if form.instance.pk and not (form.cleaned_data or {}).get("DELETE")
+        )
+        draw = self.instance.draw_count
+        if isinstance(draw, int) and draw > kept:
+            raise _draw_count_error(draw, kept)
 
 
 class QuestionInline(admin.StackedInline):
+    """Questions of the quiz, edited in place. Adding one, or changing its type, happens on
+    the question's own page where its choices are edited and checked together."""
+
     model = Question
+    formset = QuestionInlineFormSet
     fields = [("order", "kind", "scoring"), "text", "feedback", "key"]
+    readonly_fields = ["kind"]
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class QuizInline(admin.TabularInline):
@@ -82,10 +149,39 @@ class QuizInline(admin.TabularInline):
     show_change_link = True
 
 
+class LessonImageInline(admin.TabularInline):
+    model = LessonImage
+    fields = ["image", "alt_text", "thumbnail", "markdown_snippet"]
+    readonly_fields = ["thumbnail", "markdown_snippet"]
+    extra = 1
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj: LessonImage) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" class="lesson-image-thumbnail" height="60">',
+            obj.image.url,
+            obj.alt_text,
+        )
+
+    @admin.display(description=_("Markdown to paste in the lesson"))
+    def markdown_snippet(self, obj: LessonImage) -> str:
+        return format_html("<code>{}</code>", obj.markdown) if obj.pk else "—"
+
+
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "status", "translation_of", "module_count", "updated_at"]
-    list_filter = ["status", "language"]
+class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "language",
+        "status",
+        "sequential",
+        "translation_of",
+        "module_count",
+        "updated_at",
+    ]
+    list_filter = ["status", "language", "sequential"]
     list_select_related = ["translation_of"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -112,21 +208,38 @@ class ModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
     list_display = ["title", "module", "course_title", "kind", "order", "status"]
     list_filter = ["status", "kind", "module__course__language", "module__course"]
     list_select_related = ["module__course"]
     search_fields = ["title", "body"]
     list_editable = ["order", "status"]
     autocomplete_fields = ["module"]
+    inlines = [LessonImageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("module__course")
 
     @admin.display(description=_("course"), ordering="module__course__title")
     def course_title(self, obj: Lesson) -> str:
         return obj.module.course.title
 
 
+class QuizAdminForm(forms.ModelForm):
+    """The quiz form; the admin builds its Meta from the fieldsets."""
+
+    def clean_draw_count(self):
+        draw = self.cleaned_data.get("draw_count")
+        if draw:
+            pool = self.instance.questions.count() if self.instance.pk else 0
+            if draw > pool:
+                raise _draw_count_error(draw, pool)
+        return draw
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
+    form = QuizAdminForm
     list_display = ["title", "course", "module", "pass_mark", "question_count", "status"]
     list_filter = ["status", "course__language", "course"]
     list_select_related = ["course", "module"]
@@ -159,6 +272,75 @@ class QuizAdmin(admin.ModelAdmin):
     def question_count(self, obj: Quiz) -> int:
         return obj._questions
 
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/statistics/",
+                wrap(self.statistics_view),
+                name="courses_quiz_statistics",
+            ),
+            path("<path:object_id>/preview/", wrap(self.preview_view), name="courses_quiz_preview"),
+            *super().get_urls(),
+        ]
+
+    def _get_quiz(self, request: HttpRequest, object_id: str) -> Quiz:
+        quiz = self.get_object(request, unquote(object_id))
+        if quiz is None or not self.has_view_permission(request, quiz):
+            raise Http404
+        return quiz
+
+    def _context(self, request: HttpRequest, quiz: Quiz, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": quiz,
+            "quiz": quiz,
+            "title": title,
+            "has_view_permission": True,
+        }
+
+    def statistics_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Attempts, pass rate and average score; per question, % correct and picks.
+
+        Needs courses.view_quizattempt (the Trainers group has it).
+        """
+        if not request.user.has_perm("courses.view_quizattempt"):
+            raise PermissionDenied
+        quiz = self._get_quiz(request, object_id)
+        context = {
+            **self._context(request, quiz, _("Statistics: %(quiz)s") % {"quiz": quiz}),
+            "stats": quiz_statistics(quiz),
+        }
+        return TemplateResponse(request, "admin/courses/quiz/statistics.html", context)
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The quiz as a learner sees it; "check answers" grades in memory. Records nothing."""
+        quiz = self._get_quiz(request, object_id)
+        score = None
+        if request.method == "POST":
+            shown = [pk for pk in map(parse_id, request.POST.getlist("shown")) if pk is not None]
+            questions = preview_questions(quiz, shown=shown)
+            if not questions:
+                messages.error(request, _("The preview was out of date; here is a new one."))
+                return HttpResponseRedirect(request.path)
+            form = AttemptForm(request.POST, questions=questions, token=None, require_all=False)
+            if form.is_valid():
+                score = preview_grade(questions, form.answers())
+        else:
+            questions = preview_questions(quiz)
+            form = AttemptForm(questions=questions, token=None, require_all=False)
+        context = {
+            "course": quiz.course,
+            "quiz": quiz,
+            "form": form,
+            "questions": questions,
+            "score": score,
+            "passed": score is not None and quiz.is_passing(score),
+            "change_url": reverse("admin:courses_quiz_change", args=[quiz.pk]),
+        }
+        return TemplateResponse(request, "courses/quiz_preview.html", context)
+
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
@@ -167,7 +349,16 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["quiz"]
     search_fields = ["text"]
     autocomplete_fields = ["quiz"]
+    fields = ["quiz", ("order", "kind", "scoring"), "text", "feedback", "key"]
     inlines = [ChoiceInline]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST:
+            # The next question most likely belongs to the same quiz.
+            self.message_user(request, _("The question was added."), messages.SUCCESS)
+            url = reverse("admin:courses_question_add")
+            return HttpResponseRedirect(f"{url}?quiz={obj.quiz_id}")
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description=_("question"))
     def short_text(self, obj: Question) -> str:
@@ -181,7 +372,9 @@ class QuizAttemptAdmin(admin.ModelAdmin):
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "user__email", "quiz__title"]
     raw_id_fields = ["user", "quiz"]
-    readonly_fields = [f.name for f in QuizAttempt._meta.fields]
+    # Read-only: grades change only through the services. The form token stays private.
+    exclude = ["token"]
+    readonly_fields = [f.name for f in QuizAttempt._meta.fields if f.name != "token"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -211,3 +404,87 @@ class CourseCompletionAdmin(admin.ModelAdmin):
     list_select_related = ["user", "course"]
     search_fields = ["user__username", "course__title"]
     raw_id_fields = ["user", "course"]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=1000,
+        help_text=_("Kept for the record; the public page only says the certificate is revoked."),
+    )
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["name", "course_title", "issued_at", "is_valid_display", "code"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "course"]
+    list_select_related = ["user", "course"]
+    search_fields = ["name", "code", "user__username", "user__email", "course_title"]
+    date_hierarchy = "issued_at"
+    readonly_fields = [
+        "user",
+        "course",
+        "name",
+        "course_title",
+        "issued_at",
+        "code",
+        "verification_link",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # read-only; revoking is the one change, through its action
+
+    @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
+    def is_valid_display(self, obj: Certificate) -> bool:
+        return obj.is_valid
+
+    @admin.display(description=_("verification page"))
+    def verification_link(self, obj: Certificate) -> str:
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            revoked = 0
+            for certificate in queryset:
+                if certificate.is_valid:
+                    services.certificate_revoke(
+                        certificate=certificate, reason=form.cleaned_data["reason"]
+                    )
+                    revoked += 1
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d certificate revoked.",
+                    "%(count)d certificates revoked.",
+                    revoked,
+                )
+                % {"count": revoked},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/courses/certificate/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Revoke certificates"),
+                "opts": self.model._meta,
+                "certificates": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.is_superuser

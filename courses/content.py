@@ -49,6 +49,9 @@ def _load_quiz(course: Course, module: Module | None, data: dict, order: int) ->
     draw = data.get("draw")
     if draw and draw > len(questions):
         raise ContentError(f"{where}: draws {draw} questions from a pool of {len(questions)}")
+    review_policy = data.get("review_policy", Quiz.ReviewPolicy.AFTER_EACH_ATTEMPT)
+    if review_policy not in Quiz.ReviewPolicy.values:
+        raise ContentError(f"{where}: unknown review_policy {review_policy!r}")
     quiz, _created = Quiz.objects.update_or_create(
         course=course,
         key=_require(data, "key", where),
@@ -62,6 +65,7 @@ def _load_quiz(course: Course, module: Module | None, data: dict, order: int) ->
             "shuffle_choices": data.get("shuffle_choices", True),
             "attempts_allowed": data.get("attempts_allowed"),
             "time_limit_minutes": data.get("time_limit_minutes"),
+            "review_policy": review_policy,
             "required": data.get("required", True),
             "order": order,
             "status": Status.PUBLISHED,
@@ -71,6 +75,9 @@ def _load_quiz(course: Course, module: Module | None, data: dict, order: int) ->
     for position, item in enumerate(questions, start=1):
         q_where = f"{where}, question {item.get('key')!r}"
         _check_question(item, q_where)
+        scoring = item.get("scoring", Question.Scoring.ALL_OR_NOTHING)
+        if scoring not in Question.Scoring.values:
+            raise ContentError(f"{q_where}: unknown scoring {scoring!r}")
         question, _created = Question.objects.update_or_create(
             quiz=quiz,
             key=_require(item, "key", q_where),
@@ -78,7 +85,7 @@ def _load_quiz(course: Course, module: Module | None, data: dict, order: int) ->
                 "kind": item["type"],
                 "text": _require(item, "text", q_where),
                 "feedback": item.get("feedback", ""),
-                "scoring": item.get("scoring", Question.Scoring.ALL_OR_NOTHING),
+                "scoring": scoring,
                 "order": position,
             },
         )

@@ -1,26 +1,51 @@
+import re
+from collections.abc import Sequence
+
 from django import forms
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
-from .models import AttemptQuestion, QuizAttempt
+from .models import AttemptQuestion, Question
+
+QUESTION_FIELD = re.compile(r"^q(\d+)$")
+TOKEN_ERROR = _(
+    "This page is out of date or was altered, so nothing was saved. Reload the page: "
+    "your saved answers are kept."
+)
 
 
 class AttemptForm(forms.Form):
-    """The questions of one attempt, as radio buttons or checkboxes.
+    """The questions of one attempt, as radio buttons or checkboxes, plus the attempt's token.
 
     Field ``q<id>`` per AttemptQuestion; values are AttemptChoice ids of that question only,
-    so a choice from another question or quiz is "not a valid choice". Nothing here knows
+    so a choice from another question or quiz is "not a valid choice". ``questions`` carry
+    their choices in ``shown_choices`` (see views._get_attempt_for_user). Nothing here knows
     which choices are correct.
+
+    ``token``: the attempt's token the POST must repeat, or None for a quiz preview.
+    ``editable=False`` shows the saved answers read-only (the time is up).
     """
 
-    def __init__(self, *args, attempt: QuizAttempt, require_all: bool = True, **kwargs):
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args,
+        questions: Sequence[AttemptQuestion],
+        token: str | None,
+        require_all: bool = True,
+        editable: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.attempt = attempt
+        self.expected_token = token
         self.require_all = require_all
-        self.attempt_questions: list[AttemptQuestion] = list(attempt.questions.all())
-        for position, question in enumerate(self.attempt_questions, start=1):
-            choices = [(str(c.pk), c.text) for c in question.choices.all()]
+        self.questions = list(questions)
+        for position, question in enumerate(self.questions, start=1):
+            choices = [(str(c.pk), c.text) for c in question.shown_choices]
+            picked = [str(c.pk) for c in question.shown_choices if c.selected]
             label = _("Question %(number)s. %(text)s") % {"number": position, "text": question.text}
-            if question.kind == "multiple":
+            if question.kind == Question.Kind.MULTIPLE:
                 field = forms.MultipleChoiceField(
                     label=label,
                     choices=choices,
@@ -28,32 +53,94 @@ class AttemptForm(forms.Form):
                     required=False,
                     help_text=_("Select all that apply."),
                 )
-                initial = [str(c.pk) for c in question.choices.all() if c.selected]
+                initial = picked
             else:
                 field = forms.ChoiceField(
                     label=label, choices=choices, widget=forms.RadioSelect, required=False
                 )
-                picked = [str(c.pk) for c in question.choices.all() if c.selected]
                 initial = picked[0] if picked else None
             field.attempt_question = question
+            field.disabled = not editable
             self.fields[f"q{question.pk}"] = field
             self.initial[f"q{question.pk}"] = initial
 
+    def clean_token(self) -> str:
+        value = self.cleaned_data.get("token", "")
+        if self.expected_token is not None and not constant_time_compare(
+            value, self.expected_token
+        ):
+            raise forms.ValidationError(TOKEN_ERROR, code="token")
+        return value
+
     def clean(self):
         cleaned = super().clean()
+        if self.is_bound:
+            unknown = [
+                key for key in self.data if QUESTION_FIELD.match(key) and key not in self.fields
+            ]
+            if unknown:
+                raise forms.ValidationError(
+                    _("Some answers are for questions that are not in this attempt."),
+                    code="unknown_question",
+                )
         if self.require_all and not self.errors:
-            missing = [name for name in self.fields if not cleaned.get(name)]
-            for name in missing:
-                self.add_error(name, _("Please answer this question."))
+            for name in self.question_fields():
+                if not cleaned.get(name):
+                    self.add_error(name, _("Please answer this question."))
         return cleaned
 
+    def question_fields(self) -> list[str]:
+        return [name for name in self.fields if name != "token"]
+
     def answers(self) -> dict[int, set[int]]:
-        """Answered questions → picked choice ids, from validated data."""
+        """Every question → its picked choice ids (empty when unanswered), from valid data."""
         result: dict[int, set[int]] = {}
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if not value:
-                continue
+        for name in self.question_fields():
+            value = self.cleaned_data.get(name) or []
             values = value if isinstance(value, list) else [value]
-            result[field.attempt_question.pk] = {int(v) for v in values}
+            result[self.fields[name].attempt_question.pk] = {int(v) for v in values}
         return result
+
+
+def parse_id(value) -> int | None:
+    """An id sent as a JSON number or a string of ASCII digits; None for anything else."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
+        return int(value)
+    return None
+
+
+def answers_from_payload(payload, *, questions: Sequence[AttemptQuestion]) -> dict[int, set[int]]:
+    """Validate an autosave body ``{"token": …, "answers": {"<question id>": [choice ids]}}``.
+
+    The token is checked by the caller. Returns AttemptQuestion id → AttemptChoice ids; raises
+    ValidationError, naming the first problem, when any part is not an answer to this attempt:
+    nothing is saved partially.
+    """
+    answers = payload.get("answers") if isinstance(payload, dict) else None
+    if not isinstance(answers, dict) or not answers:
+        raise forms.ValidationError(_("No answers were sent."), code="empty")
+    by_id = {question.pk: question for question in questions}
+    result: dict[int, set[int]] = {}
+    for raw_question, raw_choices in answers.items():
+        question = by_id.get(parse_id(raw_question))
+        if question is None:
+            raise forms.ValidationError(
+                _("Some answers are for questions that are not in this attempt."),
+                code="unknown_question",
+            )
+        if not isinstance(raw_choices, list):
+            raise forms.ValidationError(_("Answers must be lists of choices."), code="invalid")
+        allowed = {choice.pk for choice in question.shown_choices}
+        picked = {parse_id(value) for value in raw_choices}
+        if not picked <= allowed:
+            raise forms.ValidationError(
+                _("Some choices do not belong to their question."), code="invalid_choice"
+            )
+        if question.kind != Question.Kind.MULTIPLE and len(picked) > 1:
+            raise forms.ValidationError(
+                _("Only one choice may be picked for this question."), code="too_many"
+            )
+        result[question.pk] = picked
+    return result

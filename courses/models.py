@@ -3,16 +3,37 @@
 This app knows nothing about organisations; ``ambassadors`` looks at it from above.
 """
 
+import base64
 import math
+import secrets
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .media import validate_lesson_image, validate_video_url, video_embed_url
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -51,6 +72,10 @@ class CourseQuerySet(models.QuerySet):
     def with_progress_for(self, user):
         """Annotate ``steps_total``, ``steps_done`` and ``completed_at`` for one learner.
 
+        Also the learner's enrolment facts: ``assigned``, ``due_date``, ``overdue`` (due date
+        passed and not completed), ``last_activity_at``, and ``certificate_code`` (a valid
+        certificate's code, or None).
+
         Steps are published lessons of published modules and published required quizzes;
         a quiz step is done once the learner has passed it. One query whatever the number
         of courses.
@@ -66,6 +91,7 @@ class CourseQuerySet(models.QuerySet):
             attempts__user=user,
             attempts__passed=True,
         )
+        enrolment = Enrolment.objects.filter(user=user, course=OuterRef("pk"))
         return self.annotate(
             lessons_total=SubqueryCount(lessons),
             lessons_done=SubqueryCount(done_lessons),
@@ -76,17 +102,24 @@ class CourseQuerySet(models.QuerySet):
                     "completed_at"
                 )[:1]
             ),
-            due_date=Subquery(
-                Enrolment.objects.filter(user=user, course=OuterRef("pk")).values("due_date")[:1]
-            ),
-            last_activity_at=Subquery(
-                Enrolment.objects.filter(user=user, course=OuterRef("pk")).values(
-                    "last_activity_at"
-                )[:1]
+            due_date=Subquery(enrolment.values("due_date")[:1]),
+            assigned=Coalesce(Subquery(enrolment.values("assigned")[:1]), Value(False)),
+            last_activity_at=Subquery(enrolment.values("last_activity_at")[:1]),
+            certificate_code=Subquery(
+                Certificate.objects.valid()
+                .filter(user=user, course=OuterRef("pk"))
+                .values("code")[:1]
             ),
         ).annotate(
             steps_total=F("lessons_total") + F("quizzes_total"),
             steps_done=F("lessons_done") + F("quizzes_passed"),
+            overdue=Case(
+                When(
+                    due_date__lt=timezone.localdate(), completed_at__isnull=True, then=Value(True)
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
 
 
@@ -112,6 +145,14 @@ class Course(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    sequential = models.BooleanField(
+        _("steps unlock in order"),
+        default=False,
+        help_text=_(
+            "Learners open each lesson and quiz only after the required steps before it; "
+            "a module's quiz opens once its lessons are done."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -194,7 +235,23 @@ class Lesson(models.Model):
     key = models.SlugField(_("content key"), max_length=80, blank=True)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.LESSON)
-    body = models.TextField(_("body"), help_text=_("Markdown. Headings from ###, lists, links."))
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown. Headings from ###, lists, links. For an image, upload it under "
+            "“Lesson images” below and paste the Markdown shown there."
+        ),
+    )
+    video_url = models.URLField(
+        _("video"),
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_(
+            "Optional. The address of a YouTube or Vimeo video, shown above the text "
+            "(YouTube in its privacy-enhanced mode)."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -213,6 +270,16 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "courses:lesson", kwargs={"course": self.module.course.slug, "lesson": self.pk}
+        )
+
+    @property
+    def video_embed_url(self) -> str:
+        """The player address for ``video_url`` ("" when there is none)."""
+        return video_embed_url(self.video_url) if self.video_url else ""
 
     @property
     def reading_minutes(self) -> int:
@@ -252,29 +319,57 @@ class Quiz(models.Model):
         _("pass mark (%)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The score, in percent, an attempt needs to pass."),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         _("attempts allowed"),
         null=True,
         blank=True,
-        help_text=_("Empty for unlimited attempts."),
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty for unlimited attempts. The best score counts."),
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty for no time limit.")
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Empty for no time limit. The clock runs on the server from the moment the attempt "
+            "starts. Answers reaching the server more than 30 seconds (allowed for network "
+            "delays) after the deadline are refused; a submission after that is recorded as "
+            "late and graded on the answers saved in time."
+        ),
     )
-    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    shuffle_questions = models.BooleanField(
+        _("shuffle questions"),
+        default=False,
+        help_text=_("Show the questions in a different order for every attempt."),
+    )
+    shuffle_choices = models.BooleanField(
+        _("shuffle choices"),
+        default=False,
+        help_text=_("Show the choices of each question in a different order for every attempt."),
+    )
     draw_count = models.PositiveSmallIntegerField(
         _("questions drawn per attempt"),
         null=True,
         blank=True,
-        help_text=_("Draw this many questions at random from the pool; empty to use them all."),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Draw this many questions at random from the pool; empty to use them all. The draw "
+            "is fixed once the attempt starts and avoids the questions of the learner's previous "
+            "attempt where the pool allows."
+        ),
     )
     review_policy = models.CharField(
         _("show correct answers"),
         max_length=20,
         choices=ReviewPolicy,
         default=ReviewPolicy.AFTER_EACH_ATTEMPT,
+        help_text=_(
+            "When learners may see the correct answers, explanations and feedback of their "
+            "submitted attempts."
+        ),
     )
     required = models.BooleanField(
         _("required for completion"),
@@ -297,6 +392,18 @@ class Quiz(models.Model):
             models.CheckConstraint(
                 condition=Q(pass_mark__gte=1, pass_mark__lte=100),
                 name="courses_quiz_pass_mark_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__isnull=True) | Q(attempts_allowed__gte=1),
+                name="courses_quiz_attempts_allowed_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__isnull=True) | Q(time_limit_minutes__gte=1),
+                name="courses_quiz_time_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(draw_count__isnull=True) | Q(draw_count__gte=1),
+                name="courses_quiz_draw_count_positive",
             ),
         ]
 
@@ -432,9 +539,35 @@ class QuizAttemptQuerySet(models.QuerySet):
             .values("best")[:1]
         )
 
+    def summary(self) -> dict:
+        """Submitted attempts, distinct learners, passed attempts, average and late count.
+
+        One aggregate query; ``average_score`` is None when nothing was submitted.
+        """
+        return self.submitted().aggregate(
+            attempts=Count("pk"),
+            learners=Count("user", distinct=True),
+            passed=Count("pk", filter=Q(passed=True)),
+            late=Count("pk", filter=Q(late=True)),
+            average_score=Avg("score"),
+        )
+
+
+def new_attempt_token() -> str:
+    return secrets.token_urlsafe(24)
+
 
 class QuizAttempt(models.Model):
-    """One try at a quiz, with a snapshot of its questions as they were when it started."""
+    """One try at a quiz, with a snapshot of its questions as they were when it started.
+
+    Deadline policy (timed quizzes): the deadline is fixed on the server when the attempt
+    starts. Answers reaching the server up to ``DEADLINE_GRACE`` after it are accepted (that
+    absorbs network delays and the automatic submission when the countdown ends); later
+    ones are refused. A submission after that is still recorded, marked late, and graded on
+    the answers saved by then.
+    """
+
+    DEADLINE_GRACE = timedelta(seconds=30)
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
@@ -449,14 +582,36 @@ class QuizAttempt(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.IN_PROGRESS
     )
-    started_at = models.DateTimeField(_("started"), auto_now_add=True)
-    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    token = models.CharField(
+        _("form token"),
+        max_length=64,
+        default=new_attempt_token,
+        editable=False,
+        help_text=_(
+            "A secret sent with every save and submission of this attempt; a form without it "
+            "is refused."
+        ),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now, editable=False)
+    deadline = models.DateTimeField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Start time plus the time limit, in UTC. Answers are accepted until 30 seconds "
+            "after it; a later submission is marked late and graded on the answers saved in time."
+        ),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     score = models.DecimalField(
         _("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("passed"), default=False)
-    late = models.BooleanField(_("submitted late"), default=False)
+    late = models.BooleanField(
+        _("submitted late"),
+        default=False,
+        help_text=_("Submitted after the deadline and its grace period."),
+    )
     pass_mark = models.PositiveSmallIntegerField(_("pass mark when started (%)"))
     review_policy = models.CharField(
         _("review policy when started"), max_length=20, choices=Quiz.ReviewPolicy
@@ -478,6 +633,11 @@ class QuizAttempt(models.Model):
                 condition=Q(status="in_progress"),
                 name="courses_attempt_one_open",
             ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress")
+                | Q(score__isnull=False, submitted_at__isnull=False),
+                name="courses_quizattempt_submitted_is_graded",
+            ),
         ]
         indexes = [models.Index(fields=["quiz", "user", "status"])]
 
@@ -494,6 +654,26 @@ class QuizAttempt(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        """Whether the deadline has passed (the grace period may still be running)."""
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    def past_grace(self, now: datetime | None = None) -> bool:
+        """Whether the deadline and its grace period have passed: answers come too late."""
+        return self.deadline is not None and (now or timezone.now()) > (
+            self.deadline + self.DEADLINE_GRACE
+        )
+
+    def accepts_answers(self, now: datetime | None = None) -> bool:
+        """Whether answers sent now may still be saved: open, and not past deadline + grace."""
+        return not self.is_submitted and not self.past_grace(now)
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        """Whole seconds until the deadline (0 once passed), or None without a time limit."""
+        if self.deadline is None:
+            return None
+        return max(0, math.ceil((self.deadline - (now or timezone.now())).total_seconds()))
+
     def review_allowed(self, *, passed_before: bool = False) -> bool:
         """Whether the learner may see correct answers and explanations for this attempt."""
         if not self.is_submitted:
@@ -505,12 +685,38 @@ class QuizAttempt(models.Model):
         return False
 
 
+class AttemptQuestionQuerySet(models.QuerySet):
+    def stats_by_question(self, quiz: Quiz) -> dict[int, dict]:
+        """Per question of ``quiz`` still in the pool: times drawn in submitted attempts,
+        times fully correct and the average credit (0 to 1). One query."""
+        rows = (
+            self.filter(
+                attempt__quiz=quiz,
+                attempt__status=QuizAttempt.Status.SUBMITTED,
+                question__isnull=False,
+            )
+            .order_by()
+            .values("question")
+            .annotate(
+                shown=Count("pk"),
+                correct=Count("pk", filter=Q(credit__gte=1)),
+                average_credit=Avg("credit"),
+            )
+        )
+        return {row["question"]: row for row in rows}
+
+
 class AttemptQuestion(models.Model):
     """A question as it stood when the attempt started (its text, kind and scoring)."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="questions")
     question = models.ForeignKey(
-        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The pool question it was copied from; empty once that is deleted."),
     )
     order = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Question.Kind)
@@ -526,8 +732,12 @@ class AttemptQuestion(models.Model):
         help_text=_("From 0 to 1, set when the attempt is graded."),
     )
 
+    objects = AttemptQuestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["attempt", "order"]
+        verbose_name = _("attempt question")
+        verbose_name_plural = _("attempt questions")
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt", "order"], name="courses_attemptquestion_unique_order"
@@ -538,6 +748,23 @@ class AttemptQuestion(models.Model):
         return self.text[:80]
 
 
+class AttemptChoiceQuerySet(models.QuerySet):
+    def picks_by_choice(self, quiz: Quiz) -> dict[int, dict]:
+        """Per choice of ``quiz`` still in the pool: times shown and times picked in
+        submitted attempts. One query."""
+        rows = (
+            self.filter(
+                attempt_question__attempt__quiz=quiz,
+                attempt_question__attempt__status=QuizAttempt.Status.SUBMITTED,
+                choice__isnull=False,
+            )
+            .order_by()
+            .values("choice")
+            .annotate(shown=Count("pk"), picked=Count("pk", filter=Q(selected=True)))
+        )
+        return {row["choice"]: row for row in rows}
+
+
 class AttemptChoice(models.Model):
     """A choice as it stood when the attempt started, and whether the learner picked it."""
 
@@ -545,7 +772,12 @@ class AttemptChoice(models.Model):
         AttemptQuestion, on_delete=models.CASCADE, related_name="choices"
     )
     choice = models.ForeignKey(
-        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Choice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The pool choice it was copied from; empty once that is deleted."),
     )
     order = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
@@ -553,8 +785,12 @@ class AttemptChoice(models.Model):
     explanation = models.TextField(blank=True)
     selected = models.BooleanField(default=False)
 
+    objects = AttemptChoiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["attempt_question", "order"]
+        verbose_name = _("attempt choice")
+        verbose_name_plural = _("attempt choices")
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt_question", "order"], name="courses_attemptchoice_unique_order"
@@ -584,3 +820,119 @@ class CourseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ✓ {self.course}"
+
+
+class LessonImage(models.Model):
+    """An image a trainer uploaded for a lesson, used in its Markdown by its address."""
+
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="lessons/%Y/%m/",
+        validators=[validate_lesson_image],
+        help_text=_("JPEG, PNG, GIF or WebP, at most 5 MB."),
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["lesson", "uploaded_at", "pk"]
+        verbose_name = _("lesson image")
+        verbose_name_plural = _("lesson images")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def get_absolute_url(self) -> str:
+        return self.image.url
+
+    @property
+    def markdown(self) -> str:
+        """What a trainer pastes into the lesson body to show this image."""
+        alt = self.alt_text.replace("[", "(").replace("]", ")")
+        return f"![{alt}]({self.image.url})"
+
+
+def new_certificate_code() -> str:
+    """120 random bits as 24 base-32 characters in groups of four, easy to read out or type."""
+    raw = base64.b32encode(secrets.token_bytes(15)).decode()
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """Proof that a learner completed a course, checkable by anyone who has its code.
+
+    The learner's name and the course title are copied when it is issued, so later renames
+    do not change what was certified.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    name = models.CharField(
+        _("name on the certificate"), max_length=300, help_text=_("The learner's name at issue.")
+    )
+    course_title = models.CharField(
+        _("course title on the certificate"),
+        max_length=200,
+        help_text=_("The course title at issue."),
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    code = models.CharField(
+        _("verification code"),
+        max_length=40,
+        unique=True,
+        default=new_certificate_code,
+        editable=False,
+        help_text=_("Random and unguessable; anyone with it can verify the certificate."),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(
+        _("reason for revoking"),
+        blank=True,
+        help_text=_("Kept for the record; not shown on the public verification page."),
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_certificate_unique"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="courses_certificate_revoked_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.course_title} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:verify", kwargs={"code": self.code})
+
+    def get_pdf_url(self) -> str:
+        return reverse("certificates:pdf", kwargs={"code": self.code})
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

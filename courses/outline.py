@@ -2,6 +2,11 @@
 
 Built from a fixed number of queries (modules, lessons, quizzes, the learner's completions,
 the learner's passed quizzes) whatever the size of the course.
+
+It is also the one source of truth for sequencing: in a course whose steps unlock in order,
+each step says whether it is ``locked`` and why, and the views refuse every URL of a locked
+step (lesson page, "complete", quiz page, quiz start, attempts) from the same outline the
+pages show.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import Course, Lesson, LessonCompletion, Module, Quiz, QuizAttempt
 
@@ -20,10 +26,16 @@ class Step:
     url: str
     done: bool
     required: bool = True
+    locked: bool = False
+    locked_reason: str = ""
+    module: Module | None = None
 
     @property
     def title(self) -> str:
         return self.obj.title
+
+    def is_for(self, obj: Lesson | Quiz) -> bool:
+        return type(self.obj) is type(obj) and self.obj.pk == obj.pk
 
 
 @dataclass
@@ -63,13 +75,22 @@ class CourseOutline:
 
     @property
     def next_step(self) -> Step | None:
-        """The first step not yet done, in course order."""
-        return next((s for s in self.steps if not s.done), None)
+        """The first step not yet done and open to the learner, in course order."""
+        return next((s for s in self.steps if not s.done and not s.locked), None)
+
+    @property
+    def reading_minutes(self) -> int:
+        """Estimated reading time of every lesson of the course."""
+        return sum(s.obj.reading_minutes for s in self.steps if isinstance(s.obj, Lesson))
+
+    def step_for(self, obj: Lesson | Quiz) -> Step | None:
+        """The step of ``obj`` in this outline (None when it is not part of it)."""
+        return next((s for s in self.steps if s.is_for(obj)), None)
 
     def neighbours(self, obj: Lesson | Quiz) -> tuple[Step | None, Step | None]:
         steps = self.steps
         for index, step in enumerate(steps):
-            if type(step.obj) is type(obj) and step.obj.pk == obj.pk:
+            if step.is_for(obj):
                 previous = steps[index - 1] if index > 0 else None
                 following = steps[index + 1] if index + 1 < len(steps) else None
                 return previous, following
@@ -119,4 +140,32 @@ def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: boo
     ]
     if final_quizzes:
         outline.append(ModuleOutline(None, [quiz_step(q) for q in final_quizzes]))
+    for part in outline:
+        for step in part.steps:
+            step.module = part.module
+    if course.sequential:
+        _lock_in_order(outline)
     return CourseOutline(course, outline)
+
+
+def _lock_in_order(outline: list[ModuleOutline]) -> None:
+    """Lock every step that comes after a required step not yet done.
+
+    A step already done stays open (the learner may read it again). A module's quiz waiting
+    for a lesson of its own module says so; anything else names the first missing step.
+    """
+    blocker: Step | None = None
+    for part in outline:
+        for step in part.steps:
+            if blocker is not None and not step.done:
+                step.locked = True
+                if (
+                    step.kind == "quiz"
+                    and blocker.module is not None
+                    and (blocker.module == step.module and blocker.kind != "quiz")
+                ):
+                    step.locked_reason = _("Complete every lesson of this module to open its quiz.")
+                else:
+                    step.locked_reason = _("Complete “%(step)s” first.") % {"step": blocker.title}
+            if blocker is None and step.required and not step.done:
+                blocker = step

@@ -5,12 +5,19 @@ Used by the managers' reports (in ``ambassadors``), which pass in the people the
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from .models import (
     Course,
-    CourseCompletion,
-    Enrolment,
     Lesson,
     LessonCompletion,
     Quiz,
@@ -49,10 +56,18 @@ def annotate_progress(users: QuerySet, shape: CourseShape) -> QuerySet:
     """Annotate a User queryset with this course's progress, one row per user, one query.
 
     Adds ``lessons_done``, ``quizzes_passed``, ``completed_at``, ``enrolled_at``,
-    ``due_date``, ``last_activity_at`` and ``best_<quiz id>`` (best submitted score or None).
+    ``due_date``, ``last_activity_at``, ``assigned`` and ``best_<quiz id>`` (best submitted
+    score or None).
     """
     course = shape.course
-    enrolment = Enrolment.objects.filter(user=OuterRef("pk"), course=course)
+    # One LEFT JOIN each to the learner's enrolment and completion (both unique per user and
+    # course, so never more than one row per user) instead of one subquery per column.
+    users = users.annotate(
+        progress_enrolment=FilteredRelation("enrolments", condition=Q(enrolments__course=course)),
+        progress_completion=FilteredRelation(
+            "course_completions", condition=Q(course_completions__course=course)
+        ),
+    )
     annotations = {
         "lessons_done": SubqueryCount(
             LessonCompletion.objects.filter(
@@ -68,14 +83,13 @@ def annotate_progress(users: QuerySet, shape: CourseShape) -> QuerySet:
             ),
             field="quiz_id",
         ),
-        "completed_at": Subquery(
-            CourseCompletion.objects.filter(user=OuterRef("pk"), course=course).values(
-                "completed_at"
-            )[:1]
+        "completed_at": F("progress_completion__completed_at"),
+        "enrolled_at": F("progress_enrolment__enrolled_at"),
+        "due_date": F("progress_enrolment__due_date"),
+        "last_activity_at": F("progress_enrolment__last_activity_at"),
+        "assigned": Coalesce(
+            F("progress_enrolment__assigned"), Value(False), output_field=BooleanField()
         ),
-        "enrolled_at": Subquery(enrolment.values("enrolled_at")[:1]),
-        "due_date": Subquery(enrolment.values("due_date")[:1]),
-        "last_activity_at": Subquery(enrolment.values("last_activity_at")[:1]),
     }
     for quiz in shape.quizzes:
         annotations[f"best_{quiz.pk}"] = QuizAttempt.objects.best_score_subquery(quiz=quiz)

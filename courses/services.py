@@ -2,17 +2,18 @@
 
 import random
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
+from .grading import question_credit, score_percent
 from .models import (
     AttemptChoice,
     AttemptQuestion,
+    Certificate,
     Course,
     CourseCompletion,
     Enrolment,
@@ -30,6 +31,18 @@ class AttemptLimitReached(Exception):
 
 class QuizNotReady(Exception):
     """The quiz has no questions to draw (an authoring problem, told to the learner kindly)."""
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer accepts answers."""
+
+
+class AttemptAlreadySubmitted(AttemptClosed):
+    """The attempt has been submitted and graded."""
+
+
+class AttemptTimeUp(AttemptClosed):
+    """The attempt's deadline and grace period have passed."""
 
 
 def enrolment_touch(*, user: AbstractBaseUser, course: Course) -> Enrolment:
@@ -55,10 +68,47 @@ def course_check_completion(*, user: AbstractBaseUser, course: Course) -> Course
     progress = Course.objects.with_progress_for(user).get(pk=course.pk)
     if progress.steps_total == 0 or progress.steps_done < progress.steps_total:
         return None
-    completion, _created = CourseCompletion.objects.get_or_create(
+    completion, created = CourseCompletion.objects.get_or_create(
         user=user, course=course, defaults={"completed_at": timezone.now()}
     )
+    if created:
+        certificate_issue(completion=completion)
     return completion
+
+
+def certificate_issue(*, completion: CourseCompletion) -> Certificate:
+    """The certificate of a course completion, created on first call with the learner's name
+    and the course title as they are now; later calls return it unchanged."""
+    user, course = completion.user, completion.course
+    certificate, _created = Certificate.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={
+            "name": user.get_full_name() or user.get_username(),
+            "course_title": course.title,
+            "issued_at": completion.completed_at,
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke ``certificate`` now, keeping ``reason`` for the record.
+
+    Revoking an already revoked certificate keeps its first date and reason. Raises
+    ValueError when ``reason`` is blank.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required to revoke a certificate.")
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.full_clean()
+        locked.save(update_fields=["revoked_at", "revoked_reason"])
+    return locked
 
 
 @transaction.atomic
@@ -72,7 +122,10 @@ def lesson_complete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonCompleti
 
 
 def _snapshot(attempt: QuizAttempt, questions: list[Question], *, shuffle_choices: bool) -> None:
-    """Copy the drawn questions and their choices into the attempt, in the order shown."""
+    """Copy the drawn questions and their choices into the attempt, in the order shown.
+
+    Two INSERTs whatever the number of questions.
+    """
     attempt_questions = AttemptQuestion.objects.bulk_create(
         AttemptQuestion(
             attempt=attempt,
@@ -104,29 +157,31 @@ def _snapshot(attempt: QuizAttempt, questions: list[Question], *, shuffle_choice
     AttemptChoice.objects.bulk_create(rows)
 
 
-def _draw(quiz: Quiz, user: AbstractBaseUser, pool: list[Question]) -> list[Question]:
-    """The questions of a new attempt: all of them, or N at random avoiding the last attempt's."""
-    if not quiz.draw_count or quiz.draw_count >= len(pool):
-        chosen = list(pool)
-        if quiz.shuffle_questions:
-            random.shuffle(chosen)
-        return chosen
-    previous = (
-        AttemptQuestion.objects.filter(attempt__user=user, attempt__quiz=quiz)
-        .filter(
-            attempt__number=QuizAttempt.objects.filter(user=user, quiz=quiz).aggregate(
-                n=Max("number")
-            )["n"]
-            or 0
-        )
-        .values_list("question_id", flat=True)
+def _previous_question_ids(user: AbstractBaseUser, quiz: Quiz) -> set[int]:
+    """The pool questions of the learner's latest attempt at ``quiz`` (one query)."""
+    latest = QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("-number").values("pk")[:1]
+    return set(
+        AttemptQuestion.objects.filter(
+            attempt__in=Subquery(latest), question__isnull=False
+        ).values_list("question_id", flat=True)
     )
-    seen = set(previous)
-    fresh = [q for q in pool if q.pk not in seen]
-    stale = [q for q in pool if q.pk in seen]
-    random.shuffle(fresh)
-    random.shuffle(stale)
-    chosen = (fresh + stale)[: quiz.draw_count]
+
+
+def draw_questions(quiz: Quiz, pool: list[Question], *, avoid: set[int]) -> list[Question]:
+    """The questions of a new attempt, in the order they will be shown.
+
+    All of them, or ``quiz.draw_count`` at random preferring questions not in ``avoid`` (the
+    previous attempt's) and topping up from those when the pool is too small. Shuffled when
+    the quiz says so, otherwise in pool order.
+    """
+    if quiz.draw_count and quiz.draw_count < len(pool):
+        fresh = [q for q in pool if q.pk not in avoid]
+        stale = [q for q in pool if q.pk in avoid]
+        random.shuffle(fresh)
+        random.shuffle(stale)
+        chosen = (fresh + stale)[: quiz.draw_count]
+    else:
+        chosen = list(pool)
     if quiz.shuffle_questions:
         random.shuffle(chosen)
     else:
@@ -134,11 +189,12 @@ def _draw(quiz: Quiz, user: AbstractBaseUser, pool: list[Question]) -> list[Ques
     return chosen
 
 
-def _lock_user_quiz(user: AbstractBaseUser, quiz: Quiz) -> None:
-    """Serialise attempt starts of one learner on one quiz.
+def _lock_user_quiz(user: AbstractBaseUser) -> None:
+    """Serialise attempt starts of one learner.
 
-    PostgreSQL: lock the learner's row. SQLite runs write transactions one at a time
-    (IMMEDIATE mode), which is the same guarantee.
+    PostgreSQL: lock the learner's row until the transaction ends, so a parallel start waits
+    and then sees the attempt this one created. SQLite runs write transactions one at a time
+    (``transaction_mode=IMMEDIATE`` in settings), which is the same guarantee.
     """
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
 
@@ -148,9 +204,10 @@ def attempt_start(*, user: AbstractBaseUser, quiz: Quiz) -> QuizAttempt:
     """Open an attempt, or return the one already open (a second tab or a double click).
 
     Raises AttemptLimitReached when every allowed attempt is used, QuizNotReady when the
-    quiz has no questions.
+    quiz has no questions. Parallel starts by the same learner are serialised (see
+    ``_lock_user_quiz``), so they can never exceed ``quiz.attempts_allowed``.
     """
-    _lock_user_quiz(user, quiz)
+    _lock_user_quiz(user)
     open_attempt = QuizAttempt.objects.filter(
         user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
     ).first()
@@ -162,39 +219,48 @@ def attempt_start(*, user: AbstractBaseUser, quiz: Quiz) -> QuizAttempt:
     pool = list(quiz.questions.prefetch_related("choices"))
     if not pool:
         raise QuizNotReady
+    avoid = _previous_question_ids(user, quiz) if used and quiz.draw_count else set()
     now = timezone.now()
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    try:
-        with transaction.atomic():
-            attempt = QuizAttempt.objects.create(
-                user=user,
-                quiz=quiz,
-                number=used + 1,
-                deadline=deadline,
-                pass_mark=quiz.pass_mark,
-                review_policy=quiz.review_policy,
-            )
-    except IntegrityError:
-        # Another request opened it between our check and insert: resume that one.
-        return QuizAttempt.objects.get(user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS)
-    _snapshot(attempt, _draw(quiz, user, pool), shuffle_choices=quiz.shuffle_choices)
+    # The unique constraints (one open attempt, unique numbers) back the lock up: should
+    # they ever fire, the transaction fails rather than a second attempt being created.
+    attempt = QuizAttempt.objects.create(
+        user=user,
+        quiz=quiz,
+        number=used + 1,
+        started_at=now,
+        deadline=deadline,
+        pass_mark=quiz.pass_mark,
+        review_policy=quiz.review_policy,
+    )
+    drawn = draw_questions(quiz, pool, avoid=avoid)
+    _snapshot(attempt, drawn, shuffle_choices=quiz.shuffle_choices)
     enrolment_touch(user=user, course=quiz.course)
     return attempt
 
 
-def attempt_save_answers(*, attempt: QuizAttempt, answers: dict[int, set[int]]) -> bool:
+def _lock_open_attempt(attempt: QuizAttempt, now) -> QuizAttempt:
+    """The attempt's row, locked, if answers are still accepted; else AttemptClosed."""
+    locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    if locked.is_submitted:
+        raise AttemptAlreadySubmitted
+    if not locked.accepts_answers(now):
+        raise AttemptTimeUp
+    return locked
+
+
+@transaction.atomic
+def attempt_save_answers(*, attempt: QuizAttempt, answers: dict[int, set[int]]) -> QuizAttempt:
     """Store the learner's current picks on an open attempt (autosave and "save").
 
     ``answers`` maps AttemptQuestion ids to sets of AttemptChoice ids, already validated
-    against the attempt. Questions not in ``answers`` keep their saved picks. Returns False,
-    saving nothing, when the attempt is no longer open.
+    against the attempt (an empty set clears a question). Questions not in ``answers`` keep
+    their saved picks. Raises AttemptAlreadySubmitted or AttemptTimeUp, saving nothing,
+    when the attempt no longer accepts answers. Three queries whatever the number of answers.
     """
-    with transaction.atomic():
-        locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.is_submitted:
-            return False
-        _write_answers(locked, answers)
-    return True
+    locked = _lock_open_attempt(attempt, timezone.now())
+    _write_answers(locked, answers)
+    return locked
 
 
 def _write_answers(attempt: QuizAttempt, answers: dict[int, set[int]]) -> None:
@@ -205,58 +271,53 @@ def _write_answers(attempt: QuizAttempt, answers: dict[int, set[int]]) -> None:
     )
     picked = set().union(*answers.values())
     choices.exclude(pk__in=picked).update(selected=False)
-    choices.filter(pk__in=picked).update(selected=True)
+    if picked:
+        choices.filter(pk__in=picked).update(selected=True)
 
 
-def _credit(kind: str, scoring: str, choices: list[AttemptChoice]) -> Decimal:
-    """The credit from 0 to 1 for one answered question.
-
-    Single choice and true/false: 1 when the one correct choice is picked alone.
-    Multiple answer, all or nothing: 1 when exactly the correct choices are picked.
-    Multiple answer, partial: (correct picked - wrong picked) / correct choices, floored at 0.
-    """
-    correct = {c.pk for c in choices if c.is_correct}
-    picked = {c.pk for c in choices if c.selected}
-    if kind != "multiple" or scoring != "partial":
-        return Decimal(1) if picked == correct else Decimal(0)
-    if not correct:
-        return Decimal(0)
-    right = len(picked & correct)
-    wrong = len(picked - correct)
-    return max(Decimal(0), Decimal(right - wrong) / Decimal(len(correct)))
+def _grade(attempt: QuizAttempt, now) -> None:
+    """Score the saved answers of ``attempt`` (locked by the caller) and close it."""
+    questions = list(attempt.questions.prefetch_related("choices"))
+    for question in questions:
+        choices = list(question.choices.all())
+        question.credit = question_credit(
+            kind=question.kind,
+            scoring=question.scoring,
+            correct={c.pk for c in choices if c.is_correct},
+            picked={c.pk for c in choices if c.selected},
+        )
+    AttemptQuestion.objects.bulk_update(questions, ["credit"])
+    attempt.score = score_percent(q.credit for q in questions)
+    attempt.passed = attempt.score >= attempt.pass_mark
+    attempt.status = QuizAttempt.Status.SUBMITTED
+    attempt.submitted_at = now
+    attempt.late = attempt.past_grace(now)
+    attempt.save(update_fields=["score", "passed", "status", "submitted_at", "late"])
 
 
 @transaction.atomic
 def attempt_submit(
     *, attempt: QuizAttempt, answers: dict[int, set[int]] | None = None
 ) -> QuizAttempt:
-    """Grade and close the attempt. Submitting a closed attempt returns it unchanged.
+    """Save the last answers, grade and close the attempt; return it graded.
 
-    The row is locked first, so two tabs or a double click grade it exactly once. A
-    submission after the deadline is kept, marked late and graded like any other (the
-    learner sees that it was late; managers see it in reports).
+    Idempotent: the row is locked first, so of two tabs, a double click or a retry exactly
+    one grades it; the others get the already graded attempt back unchanged.
+
+    Late policy: ``answers`` are saved only while the attempt accepts them (until the
+    deadline plus ``QuizAttempt.DEADLINE_GRACE``). Past that the submission is still
+    recorded, marked late and graded on the answers saved by then.
     """
     locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    # The caller's copy has the quiz, course and learner loaded already (they never change).
+    locked.quiz, locked.user = attempt.quiz, attempt.user
     if locked.is_submitted:
         return locked
-    if answers is not None:
-        _write_answers(locked, answers)
     now = timezone.now()
-    questions = list(locked.questions.prefetch_related("choices"))
-    total = Decimal(0)
-    for question in questions:
-        question.credit = _credit(question.kind, question.scoring, list(question.choices.all()))
-        total += question.credit
-    AttemptQuestion.objects.bulk_update(questions, ["credit"])
-    score = (total * 100 / len(questions)) if questions else Decimal(0)
-    locked.score = score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    locked.passed = locked.score >= locked.pass_mark
-    locked.status = QuizAttempt.Status.SUBMITTED
-    locked.submitted_at = now
-    locked.late = bool(locked.deadline and now > locked.deadline)
-    locked.save(update_fields=["score", "passed", "status", "submitted_at", "late"])
-    quiz = locked.quiz
-    enrolment_touch(user=locked.user, course=quiz.course)
+    if answers is not None and locked.accepts_answers(now):
+        _write_answers(locked, answers)
+    _grade(locked, now)
+    enrolment_touch(user=locked.user, course=locked.quiz.course)
     if locked.passed:
-        course_check_completion(user=locked.user, course=quiz.course)
+        course_check_completion(user=locked.user, course=locked.quiz.course)
     return locked

@@ -19,4 +19,9 @@ urlpatterns = [
         views.attempt_detail,
         name="attempt",
     ),
+    path(
+        "<slug:course>/quizzes/<int:quiz>/attempts/<uuid:attempt>/answers/",
+        views.attempt_autosave,
+        name="attempt-autosave",
+    ),
 ]

@@ -1,21 +1,61 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
+import json
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .forms import AttemptForm
-from .models import AttemptChoice, AttemptQuestion, Course, Lesson, Quiz, QuizAttempt
-from .outline import build_outline
+from .certificates import render_pdf
+from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
+from .models import (
+    AttemptChoice,
+    AttemptQuestion,
+    Certificate,
+    Course,
+    Lesson,
+    Quiz,
+    QuizAttempt,
+)
+from .outline import CourseOutline, build_outline
 
 
 def _can_preview(request: HttpRequest) -> bool:
+    """Trainers (``courses.change_course``) preview as a learner: they see drafts, marked as
+    such, and are never locked out of a step; everyone else sees published content only."""
     return request.user.has_perm("courses.change_course")
+
+
+def _refuse_if_locked(
+    request: HttpRequest, course: Course, obj: Lesson | Quiz, outline: CourseOutline | None = None
+) -> HttpResponse | None:
+    """A redirect to the course page saying why, when ``obj`` is a locked step for this
+    learner; None when they may go on. The outline decides, as it does for the pages."""
+    if not course.sequential or _can_preview(request):
+        return None
+    if outline is None:
+        outline = build_outline(course, request.user)
+    step = outline.step_for(obj)
+    if step is None or not step.locked:
+        return None
+    messages.error(
+        request,
+        _("“%(step)s” is not open yet. %(reason)s")
+        % {"step": step.title, "reason": step.locked_reason},
+    )
+    return redirect(course)
 
 
 def _get_course_for_user(request: HttpRequest, slug: str) -> Course:
@@ -36,22 +76,27 @@ def _get_quiz_for_user(request: HttpRequest, course: Course, quiz_id: int) -> Qu
     return quiz
 
 
+def _snapshot_prefetch() -> Prefetch:
+    """The attempt's questions in order, each with its choices in ``shown_choices``."""
+    return Prefetch(
+        "questions",
+        queryset=AttemptQuestion.objects.order_by("order").prefetch_related(
+            Prefetch(
+                "choices", queryset=AttemptChoice.objects.order_by("order"), to_attr="shown_choices"
+            )
+        ),
+    )
+
+
 def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizAttempt:
     """The learner's own attempt on this quiz, with its snapshot; anyone else's is a 404."""
     attempt = get_object_or_404(
-        QuizAttempt.objects.prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=AttemptQuestion.objects.prefetch_related(
-                    Prefetch("choices", queryset=AttemptChoice.objects.order_by("order"))
-                ).order_by("order"),
-            )
-        ),
+        QuizAttempt.objects.prefetch_related(_snapshot_prefetch()),
         pk=attempt_id,
         quiz=quiz,
         user=request.user,
     )
-    attempt.quiz = quiz
+    attempt.quiz, attempt.user = quiz, request.user
     return attempt
 
 
@@ -59,7 +104,17 @@ def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizA
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
-    return render(request, "courses/course_detail.html", {"course": course_obj, "outline": outline})
+    certificate = Certificate.objects.filter(user=request.user, course=course_obj).first()
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course_obj,
+            "outline": outline,
+            "certificate": certificate,
+            "preview": _can_preview(request),
+        },
+    )
 
 
 @login_required
@@ -67,6 +122,8 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
     course_obj = _get_course_for_user(request, course)
     lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
     outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    if refused := _refuse_if_locked(request, course_obj, lesson_obj, outline):
+        return refused
     previous, following = outline.neighbours(lesson_obj)
     done = any(s.done for s in outline.steps if s.obj == lesson_obj)
     return render(
@@ -79,6 +136,7 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
             "previous": previous,
             "following": following,
             "done": done,
+            "preview": _can_preview(request),
         },
     )
 
@@ -88,6 +146,8 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
 def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
+    if refused := _refuse_if_locked(request, course_obj, lesson_obj):
+        return refused
     services.lesson_complete(user=request.user, lesson=lesson_obj)
     outline = build_outline(course_obj, request.user)
     next_step = outline.next_step
@@ -101,12 +161,15 @@ def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpRespo
 def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    if refused := _refuse_if_locked(request, course_obj, quiz_obj):
+        return refused
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz_obj))
     for attempt in attempts:
         attempt.quiz = quiz_obj
     used = len(attempts)
     remaining = None if quiz_obj.attempts_allowed is None else quiz_obj.attempts_allowed - used
     submitted = [a for a in attempts if a.is_submitted]
+    pool = quiz_obj.questions.count()
     return render(
         request,
         "courses/quiz_detail.html",
@@ -118,7 +181,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
             "best": max((a.score for a in submitted), default=None),
             "passed": any(a.passed for a in submitted),
             "remaining": remaining,
-            "question_count": quiz_obj.draw_count or quiz_obj.questions.count(),
+            "question_count": min(pool, quiz_obj.draw_count or pool),
         },
     )
 
@@ -128,6 +191,8 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    if refused := _refuse_if_locked(request, course_obj, quiz_obj):
+        return refused
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz_obj)
     except services.AttemptLimitReached:
@@ -136,6 +201,12 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     except services.QuizNotReady:
         messages.error(request, _("This quiz has no questions yet. Please tell your trainer."))
         return redirect(quiz_obj)
+    except IntegrityError:
+        # Only if the serialisation in attempt_start were bypassed: the constraints refused
+        # a second open attempt. Nothing was saved.
+        messages.error(request, _("The quiz was being started in another tab. Please try again."))
+        return redirect(quiz_obj)
+    attempt.quiz = quiz_obj
     return redirect(attempt)
 
 
@@ -145,34 +216,113 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
     attempt_obj = _get_attempt_for_user(request, quiz_obj, attempt)
+    if refused := _refuse_if_locked(request, course_obj, quiz_obj):
+        return refused
     if attempt_obj.is_submitted:
         if request.method == "POST":
-            # A double click or a second tab: the attempt is already graded, show the result.
+            # A double click, a retry or a second tab: it is graded already, show the result.
             messages.info(request, _("This attempt was already submitted."))
             return redirect(attempt_obj)
         return _attempt_result(request, course_obj, quiz_obj, attempt_obj)
 
-    form = None
-    if request.method == "POST":
-        action = request.POST.get("action", "submit")
-        if action not in {"save", "submit"}:
-            raise Http404
-        form = AttemptForm(request.POST, attempt=attempt_obj, require_all=action == "submit")
-        if form.is_valid():
-            if action == "save":
-                services.attempt_save_answers(attempt=attempt_obj, answers=form.answers())
-                messages.success(request, _("Your answers are saved."))
-                return redirect(attempt_obj)
-            services.attempt_submit(attempt=attempt_obj, answers=form.answers())
-            return redirect(attempt_obj)
-        messages.error(request, _("Please correct the errors below; nothing was submitted."))
-    if form is None:
-        form = AttemptForm(attempt=attempt_obj)
+    now = timezone.now()
+    editable = attempt_obj.accepts_answers(now)
+    questions = attempt_obj.questions.all()
+    if request.method == "GET":
+        form = AttemptForm(questions=questions, token=attempt_obj.token, editable=editable)
+        return _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now)
+
+    action = request.POST.get("action", "submit")
+    if action not in {"save", "submit"}:
+        raise Http404
+    # Once the time is up an incomplete submission is accepted: unanswered questions score 0.
+    # quiz.js sends timeout=1 with its automatic submission, which may beat the server clock.
+    timed_out = attempt_obj.time_is_up(now) or (
+        attempt_obj.deadline is not None and request.POST.get("timeout") == "1"
+    )
+    form = AttemptForm(
+        request.POST,
+        questions=questions,
+        token=attempt_obj.token,
+        require_all=action == "submit" and not timed_out,
+        editable=editable,
+    )
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
+        return _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now)
+    answers = form.answers() if editable else None
+    if action == "save":
+        try:
+            services.attempt_save_answers(attempt=attempt_obj, answers=answers or {})
+        except services.AttemptAlreadySubmitted:
+            messages.info(request, _("This attempt was already submitted."))
+        except services.AttemptTimeUp:
+            messages.error(
+                request,
+                _("The time is up, so your last changes were not saved. Submit for your result."),
+            )
+        else:
+            messages.success(request, _("Your answers are saved."))
+        return redirect(attempt_obj)
+    graded = services.attempt_submit(attempt=attempt_obj, answers=answers)
+    if graded.late:
+        messages.warning(
+            request,
+            _("The time was up: your answers saved by the deadline were graded."),
+        )
+    return redirect(attempt_obj)
+
+
+def _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now) -> HttpResponse:
     return render(
         request,
         "courses/attempt_form.html",
-        {"course": course_obj, "quiz": quiz_obj, "attempt": attempt_obj, "form": form},
+        {
+            "course": course_obj,
+            "quiz": quiz_obj,
+            "attempt": attempt_obj,
+            "form": form,
+            "editable": attempt_obj.accepts_answers(now),
+            "seconds_left": attempt_obj.seconds_left(now),
+        },
     )
+
+
+@login_required
+@require_POST
+def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> JsonResponse:
+    """Save the answers to some questions of an open attempt, sent as JSON by quiz.js.
+
+    200 ``{"saved": [question ids]}``; 400 for a body that is not answers to this attempt or
+    a wrong token; 409 when the attempt is submitted or its time is up. Nothing is saved
+    unless everything sent is valid.
+    """
+    course_obj = _get_course_for_user(request, course)
+    quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    attempt_obj = _get_attempt_for_user(request, quiz_obj, attempt)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"error": _("The answers could not be read.")}, status=400)
+    token = payload.get("token") if isinstance(payload, dict) else None
+    if not isinstance(token, str) or not constant_time_compare(token, attempt_obj.token):
+        return JsonResponse({"error": str(TOKEN_ERROR)}, status=400)
+    try:
+        answers = answers_from_payload(payload, questions=attempt_obj.questions.all())
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    try:
+        services.attempt_save_answers(attempt=attempt_obj, answers=answers)
+    except services.AttemptAlreadySubmitted:
+        return JsonResponse(
+            {"error": _("This attempt was already submitted."), "closed": True}, status=409
+        )
+    except services.AttemptTimeUp:
+        return JsonResponse(
+            {"error": _("The time is up: this answer was not saved."), "closed": True},
+            status=409,
+        )
+    return JsonResponse({"saved": sorted(answers)})
 
 
 def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: QuizAttempt):
@@ -191,3 +341,47 @@ def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: Qu
             "next_step": outline.next_step,
         },
     )
+
+
+_CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,40}")
+
+
+def _get_certificate(code: str) -> Certificate | None:
+    """The certificate with this code (typed in any case, with or without spaces), or None."""
+    normalised = "".join(code.split()).upper()
+    if not _CERTIFICATE_CODE.fullmatch(normalised):
+        return None  # also keeps NUL bytes and other oddities away from the database
+    return Certificate.objects.filter(code=normalised).first()
+
+
+def _certificate_not_found(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "courses/certificate_not_found.html", {"code": code[:60]}, status=404)
+
+
+@require_GET
+@never_cache
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: whether the certificate with this code is valid, and only what proves it."""
+    certificate = _get_certificate(code)
+    if certificate is None:
+        return _certificate_not_found(request, code)
+    response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+@never_cache
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, like the verification page: the certificate as a PDF (marked when revoked)."""
+    certificate = _get_certificate(code)
+    if certificate is None:
+        return _certificate_not_found(request, code)
+    pdf = render_pdf(
+        certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url())
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"certificate-{slugify(certificate.course_title)[:60]}-{certificate.code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Robots-Tag"] = "noindex"
+    return response

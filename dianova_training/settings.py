@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks_db",
     "courses",
     "ambassadors",
 ]
@@ -180,6 +181,18 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Lesson images are served by the app at MEDIA_URL (same origin, so the CSP's img-src 'self'
+# covers them); set SERVE_MEDIA=false when the proxy serves MEDIA_ROOT itself.
+SERVE_MEDIA = envbool("SERVE_MEDIA", "true")
+LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+
+# Certificates: a Unicode TrueType font so names in any script print (Debian: fonts-dejavu-core).
+CERTIFICATE_FONT = os.environ.get(
+    "CERTIFICATE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+CERTIFICATE_FONT_BOLD = os.environ.get(
+    "CERTIFICATE_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -271,6 +284,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Background work (reminder e-mails, invitations) goes through Django's tasks framework.
+# Development and tests run tasks at once; a deployment sets
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker` (see README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Reminders: staff hear about assignments due within this many days (and overdue ones).
+REMINDER_DUE_SOON_DAYS = envint("REMINDER_DUE_SOON_DAYS", "7")
+# Staff imports: the largest file accepted, in bytes, and the most rows in one file.
+STAFF_IMPORT_MAX_BYTES = envint("STAFF_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+STAFF_IMPORT_MAX_ROWS = envint("STAFF_IMPORT_MAX_ROWS", "5000")
 
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

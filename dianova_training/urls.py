@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from ambassadors.views import healthz, live
 
 urlpatterns = [
     path("", include("ambassadors.urls")),
     path("courses/", include("courses.urls")),
+    path("certificates/", include("courses.certificate_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
@@ -14,3 +17,12 @@ urlpatterns = [
 
 # Friendly pages; 400, 403 and 404 use Django's views with templates/400.html, 403.html, 404.html.
 handler500 = "ambassadors.views.server_error"
+
+
+def media(request, path: str):
+    """Uploaded lesson images (checked with Pillow on upload); see SERVE_MEDIA in settings."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))

@@ -65,3 +65,35 @@ def course(db):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, as production does, instead of an in-memory database.
+
+    Threads sharing an in-memory database fail at once with "database table is locked"
+    instead of waiting their turn (``transaction_mode=IMMEDIATE`` + ``timeout``), which would
+    make the concurrency tests (tests/courses/test_quiz_concurrency.py) test nothing real.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test_file = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(test_file)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migration_data(request):
+    """The database contents the migrations created (groups, permissions…), as serialized
+    by Django for ``serialized_rollback`` tests; None when no test asked for it.
+
+    Taken at the start of the session: under Playwright's event loop Django hands out
+    another connection object, which lacks it (see tests/e2e/conftest.py).
+    """
+    if not any(item.get_closest_marker("django_db") for item in request.session.items):
+        return None
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)

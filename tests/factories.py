@@ -120,3 +120,68 @@ def make_quiz(course, module, *, questions: int = 3, choices: int = 3, **setting
             for c in range(1, choices + 1)
         )
     return quiz
+
+
+def make_question(
+    quiz,
+    *,
+    kind: str = Question.Kind.SINGLE,
+    right: int = 1,
+    wrong: int = 2,
+    scoring: str = Question.Scoring.ALL_OR_NOTHING,
+    text: str | None = None,
+    order: int = 0,
+) -> Question:
+    """A question with ``right`` correct choices ("<text> right n") then ``wrong`` wrong ones."""
+    n = next(_counter)
+    text = text or f"Question {n}?"
+    question = Question.objects.create(
+        quiz=quiz,
+        kind=kind,
+        scoring=scoring,
+        text=text,
+        order=order or n,
+        key=f"q{n}",
+        feedback=f"Feedback for {text}",
+    )
+    Choice.objects.bulk_create(
+        [
+            *(
+                Choice(
+                    question=question,
+                    text=f"{text} right {i}",
+                    is_correct=True,
+                    explanation=f"Why {text} right {i} is right",
+                    order=i,
+                )
+                for i in range(1, right + 1)
+            ),
+            *(
+                Choice(
+                    question=question,
+                    text=f"{text} wrong {i}",
+                    is_correct=False,
+                    explanation=f"Why {text} wrong {i} is wrong",
+                    order=right + i,
+                )
+                for i in range(1, wrong + 1)
+            ),
+        ]
+    )
+    return question
+
+
+def attempt_post_data(attempt, *, right: bool = True, action: str = "submit") -> dict:
+    """The attempt form's POST data answering every question right (or wrong), with the token.
+
+    Right: exactly the correct choices. Wrong: one wrong choice.
+    """
+    data = {"action": action, "token": attempt.token}
+    for question in attempt.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        if right:
+            picked = [c.pk for c in choices if c.is_correct]
+        else:
+            picked = [next(c.pk for c in choices if not c.is_correct)]
+        data[f"q{question.pk}"] = [str(pk) for pk in picked]
+    return data

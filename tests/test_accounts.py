@@ -72,7 +72,13 @@ def test_groups_have_exactly_their_permissions():
         for group in Group.objects.prefetch_related("permissions__content_type")
     }
     assert perms["Staff"] == set()
-    assert perms["Managers"] == {"ambassadors.view_reports"}
+    assert perms["Managers"] == {
+        "ambassadors.view_reports",
+        "ambassadors.add_assignment",
+        "ambassadors.view_assignment",
+        "ambassadors.delete_assignment",
+    }
+    assert "courses.add_lessonimage" in perms["Trainers"]
     assert "courses.change_lesson" in perms["Trainers"]
     assert "courses.add_question" in perms["Trainers"]
     assert all(p.startswith("courses.") for p in perms["Trainers"])

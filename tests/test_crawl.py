@@ -29,11 +29,13 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from courses.models import Lesson, Status
-from courses.services import attempt_start
+from ambassadors.services import assignment_create
+from courses.models import CourseCompletion, Lesson, Status
+from courses.services import attempt_start, certificate_issue, certificate_revoke
 from tests.factories import make_course, make_manager, make_organisation, make_user
 
 # --- what the crawl visits -------------------------------------------------------------------
@@ -66,7 +68,7 @@ def collect_routes(
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
         is_regex = regex or not isinstance(pattern.pattern, RoutePattern)
-        if route.startswith(SKIP_PREFIXES):
+        if route.lstrip("^").startswith(SKIP_PREFIXES):
             continue
         if isinstance(pattern, URLResolver):
             if pattern.namespace in SKIP_NAMESPACES:
@@ -107,7 +109,10 @@ class World:
     other_course: Any
     other_lesson: Any
     other_quiz: Any
+    stranger: Any
     stranger_attempt: Any
+    assignments: list
+    certificates: list
 
 
 def build_world() -> World:
@@ -131,6 +136,17 @@ def build_world() -> World:
     quiz = course.quizzes.first()
     attempt = attempt_start(user=learner, quiz=quiz)
     stranger_attempt = attempt_start(user=stranger, quiz=quiz)
+    assignments = [
+        assignment_create(course=course, assigned_by=users["admin"], organisations=[org])[0]
+        for org in (portugal, spain)
+    ]
+    certificates = []
+    for person in (learner, stranger):
+        completion = CourseCompletion.objects.create(
+            user=person, course=other, completed_at=timezone.now()
+        )
+        certificates.append(certificate_issue(completion=completion))
+    certificate_revoke(certificate=certificates[1], reason="Issued by mistake")
     return World(
         users=users,
         learner=learner,
@@ -144,7 +160,10 @@ def build_world() -> World:
         other_course=other,
         other_lesson=Lesson.objects.filter(module__course=other).first(),
         other_quiz=other.quizzes.first(),
+        stranger=stranger,
         stranger_attempt=stranger_attempt,
+        assignments=assignments,
+        certificates=certificates,
     )
 
 
@@ -158,6 +177,12 @@ REAL_VALUES: dict[str, Callable[[World], list]] = {
     "attempt": lambda w: [w.attempt.pk, w.stranger_attempt.pk],
     "uidb64": lambda w: [urlsafe_base64_encode(force_bytes(w.learner.pk))],
     "token": lambda w: [default_token_generator.make_token(w.learner), "set-password"],
+    # Portugal's assignment (in manager-pt's scope), then Spain's (outside it).
+    "assignment": lambda w: [a.pk for a in w.assignments],
+    # The learner (Portugal), someone in Spain, the superuser.
+    "person": lambda w: [w.learner.pk, w.stranger.pk, w.users["admin"].pk],
+    # The learner's certificate, then a revoked one of someone else.
+    "code": lambda w: [c.code for c in w.certificates],
 }
 # Tried in every parameter, as raw path text: ids that exist nowhere, an integer no column
 # holds, path traversal, a NUL byte, a negative number, something long.

@@ -1,15 +1,26 @@
 """Every list and report page uses a fixed number of queries, whatever the data size.
 
 Each page is measured at two sizes (size 1 and size 4: 4× the courses, modules, lessons,
-questions and staff) and pinned to the same number.
+questions, staff, assignments and certificates) and pinned to the same number.
 """
+
+import json
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from courses.models import Lesson
+from ambassadors.services import assignment_create
+from courses.models import Certificate, Enrolment, Lesson, QuizAttempt
 from courses.services import attempt_start, attempt_submit, lesson_complete
-from tests.factories import make_course, make_manager, make_organisation, make_user
+from tests.factories import (
+    attempt_post_data,
+    make_course,
+    make_manager,
+    make_organisation,
+    make_user,
+)
 
 # Every signed-in page starts with: session, user, staff profile (language).
 SIGNED_IN = 3
@@ -22,10 +33,24 @@ def world(request, db):
     size = request.param
     organisations = [make_organisation() for _ in range(size)]
     learner = make_user(organisation=organisations[0])
-    for _ in range(size):
+    manager = make_manager(whole_network=True)
+    staff = [make_user(organisation=organisations[i % size]) for i in range(size * 10)]
+    due = timezone.localdate() + timedelta(days=10)
+    for index in range(size):
         course = make_course(modules=size + 1, lessons=size + 1, questions=size + 2)
-    for index in range(size * 10):
-        make_user(organisation=organisations[index % size])
+        # assigned to every organisation, and to chosen people, with due dates
+        assignment_create(
+            course=course,
+            organisations=organisations,
+            users=staff[:size],
+            due_date=due + timedelta(days=index),
+            assigned_by=manager,
+        )
+    for _ in range(size):  # completed courses with certificates on the dashboard
+        done = make_course(modules=1, lessons=1, questions=1)
+        done.quizzes.all().delete()
+        lesson_complete(user=learner, lesson=Lesson.objects.get(module__course=done))
+    assert Certificate.objects.filter(user=learner).count() == size
     lessons = list(Lesson.objects.filter(module__course=course))
     for lesson in lessons[: size + 1]:
         lesson_complete(user=learner, lesson=lesson)
@@ -33,8 +58,11 @@ def world(request, db):
     for _ in range(size):  # past attempts listed on the quiz page
         attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
     attempt = attempt_start(user=learner, quiz=quiz)
-    manager = make_manager(whole_network=True)
+    # one assigned person is late: the reports show an overdue row
+    Enrolment.objects.filter(user=staff[0], assigned=True).update(due_date=date(2020, 1, 1))
     return {
+        "size": size,
+        "organisations": organisations,
         "learner": learner,
         "manager": manager,
         "course": course,
@@ -61,8 +89,9 @@ def test_dashboard_queries(client, world, django_assert_num_queries):
 
 def test_course_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # course, modules, lessons, quizzes, final quizzes, my completions, my passed quizzes
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 7):
+    # course, modules, lessons, quizzes, final quizzes, my completions, my passed quizzes,
+    # my certificate
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 8):
         get(client, world["course"].get_absolute_url())
 
 
@@ -92,16 +121,166 @@ def test_attempt_page_queries(client, world, django_assert_num_queries):
 
 def test_reports_overview_queries(client, world, django_assert_num_queries):
     client.force_login(world["manager"])
-    # staff count, courses with counts, organisations in scope
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+    # organisations in scope, staff per organisation, courses, completions per
+    # (organisation, course), enrolment facts per (organisation, course)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
         get(client, reverse("ambassadors:reports"))
 
 
-@pytest.mark.parametrize("export", ["", "?format=csv"])
-def test_course_report_queries(client, world, django_assert_num_queries, export):
+@pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx"])
+def test_reports_overview_export_queries(client, world, django_assert_num_queries, export):
+    client.force_login(world["manager"])
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+        get(client, reverse("ambassadors:reports") + export)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?status=overdue&sort=-progress&per_page=25",
+        "?page=2&per_page=25&sort=due_date",
+        "?assigned=yes&sort=status",
+    ],
+)
+def test_course_report_queries(client, world, django_assert_num_queries, query):
+    client.force_login(world["manager"])
+    url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + query
+    # course, organisations in scope (filter choices), lesson count, quizzes, counts per
+    # status, the page of annotated staff rows
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
+        get(client, url)
+
+
+@pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx&status=not_started"])
+def test_course_report_export_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
     url = reverse("ambassadors:course-report", kwargs={"course": world["course"].slug}) + export
-    # course, lesson count, quizzes, the annotated staff rows (+ organisations for the filter)
-    expected = SIGNED_IN + PERMISSIONS + 4 + (0 if export else 1)
-    with django_assert_num_queries(expected):
+    # course, organisations in scope, lesson count, quizzes, every annotated staff row
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+        get(client, url)
+
+
+@pytest.mark.parametrize("export", ["", "?format=xlsx"])
+def test_person_report_queries(client, world, django_assert_num_queries, export):
+    client.force_login(world["manager"])
+    url = reverse("ambassadors:person-report", kwargs={"person": world["learner"].pk}) + export
+    # the person (with profile and organisation), their courses with progress, their attempts
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+        get(client, url)
+
+
+def test_staff_import_preview_queries(client, world, django_assert_num_queries):
+    from ambassadors import imports
+
+    client.force_login(world["manager"])
+    size = world["size"]
+    rows = [
+        imports.ImportRow(
+            line=n + 2,
+            name=f"Person {n}",
+            email=f"person{n}@example.org",
+            organisation=world["organisations"][n % size].name,
+            language="pt",
+        )
+        for n in range(size * 10)
+    ]
+    session = client.session
+    imports.session_store(session, rows=rows, filename="staff.csv", importer_id=world["manager"].pk)
+    session.save()
+    # all organisations, those in scope, accounts with these e-mails, usernames taken
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
+        get(client, reverse("ambassadors:staff-import-preview"))
+
+
+# Taking a quiz: starting, autosaving and submitting cost the same for 10 or 20 questions
+# (timed, shuffled, drawing all but one from the pool and avoiding the previous attempt's).
+
+
+@pytest.fixture(params=[10, 20], ids=["10questions", "20questions"])
+def quiz_world(request, db, client):
+    size = request.param
+    learner = make_user(organisation=make_organisation())
+    course = make_course(
+        modules=1,
+        lessons=1,
+        questions=size + 1,
+        choices=4,
+        draw_count=size,
+        shuffle_questions=True,
+        shuffle_choices=True,
+        time_limit_minutes=30,
+    )
+    quiz = course.quizzes.get()
+    attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
+    client.force_login(learner)
+    return {"learner": learner, "course": course, "quiz": quiz, "size": size}
+
+
+def _open_attempt(world):
+    return QuizAttempt.objects.get(user=world["learner"], status=QuizAttempt.Status.IN_PROGRESS)
+
+
+def test_quiz_start_queries(client, quiz_world, django_assert_num_queries):
+    quiz = quiz_world["quiz"]
+    url = reverse(
+        "courses:quiz-start", kwargs={"course": quiz_world["course"].slug, "quiz": quiz.pk}
+    )
+    # course, quiz; in a savepoint: lock the learner, open attempt?, attempts used, pool
+    # questions, their choices, the previous attempt's questions, INSERT attempt, INSERT its
+    # questions, INSERT their choices, enrolment (select + update)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 2 + 2 + 11):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert _open_attempt(quiz_world).questions.count() == quiz_world["size"]
+
+
+def test_quiz_autosave_queries(client, quiz_world, django_assert_num_queries):
+    attempt_start(user=quiz_world["learner"], quiz=quiz_world["quiz"])
+    attempt = _open_attempt(quiz_world)
+    answers = {
+        question.pk: [choice.pk for choice in question.choices.all()[:2]]
+        for question in attempt.questions.prefetch_related("choices")
+    }
+    url = reverse(
+        "courses:attempt-autosave",
+        kwargs={
+            "course": quiz_world["course"].slug,
+            "quiz": attempt.quiz_id,
+            "attempt": attempt.pk,
+        },
+    )
+    quiz_world["quiz"].questions.update(kind="multiple")
+    attempt.questions.update(kind="multiple")
+    body = json.dumps({"token": attempt.token, "answers": answers})
+    # course, quiz, attempt, its questions, their choices; in a savepoint: lock the attempt,
+    # unselect, select
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5 + 2 + 3):
+        response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert len(response.json()["saved"]) == quiz_world["size"]
+
+
+def test_quiz_submit_queries(client, quiz_world, django_assert_num_queries):
+    attempt = attempt_start(user=quiz_world["learner"], quiz=quiz_world["quiz"])
+    data = attempt_post_data(attempt)
+    url = attempt.get_absolute_url()
+    # course, quiz, attempt, its questions, their choices; in a savepoint: lock the attempt,
+    # unselect, select, questions and choices again to grade, UPDATE credits (one statement),
+    # UPDATE attempt, enrolment (select + update), then the course completion check:
+    # completion?, progress (one annotated query)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5 + 2 + 11):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.score == 100
+
+
+def test_quiz_statistics_queries(client, world, django_assert_num_queries):
+    quiz = world["quiz"]
+    trainer = make_user(groups=("Trainers",), is_staff=True)
+    client.force_login(trainer)
+    url = reverse("admin:courses_quiz_statistics", args=[quiz.pk])
+    # the quiz (admin get_object); summary, per question, per choice, questions, their choices
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 5):
         get(client, url)

@@ -15,3 +15,13 @@ def markdown_filter(text: str):
 def percent(done: int, total: int) -> int:
     """Whole percentage of ``done`` out of ``total`` (0 when there is nothing to do)."""
     return round(100 * done / total) if total else 0
+
+
+@register.filter
+def clock(seconds: int | None) -> str:
+    """Seconds as a countdown clock: ``m:ss`` or ``h:mm:ss`` (what quiz.js shows too)."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
