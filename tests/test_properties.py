@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambassadors.exports import FORMULA_PREFIXES, neutralise, plain
+from courses.grading import question_credit, score_percent
 from courses.markdown import render
-from courses.models import AttemptChoice, Choice, Question, Quiz
-from courses.services import _credit, attempt_start, attempt_submit
+from courses.models import Choice, Question, Quiz
+from courses.services import attempt_start, attempt_submit
 from tests.factories import make_course, make_user
 
 KINDS = [Question.Kind.SINGLE, Question.Kind.TRUE_FALSE, Question.Kind.MULTIPLE]
@@ -47,18 +48,24 @@ def question_shapes(draw):
 
 
 @given(shape=question_shapes(), picks=st.lists(st.booleans(), min_size=6, max_size=6))
-def test_credit_is_between_zero_and_one(shape, picks):
-    kind, scoring, correct = shape
-    choices = [
-        AttemptChoice(pk=i, is_correct=is_correct, selected=picks[i])
-        for i, is_correct in enumerate(correct)
-    ]
-    credit = _credit(kind, scoring, choices)
+def test_question_credit_is_between_zero_and_one(shape, picks):
+    kind, scoring, correct_flags = shape
+    correct = {i for i, is_correct in enumerate(correct_flags) if is_correct}
+    picked = {i for i in range(len(correct_flags)) if picks[i]}
+    credit = question_credit(kind=kind, scoring=scoring, correct=correct, picked=picked)
     assert Decimal(0) <= credit <= Decimal(1)
-    right = [AttemptChoice(pk=i, is_correct=c, selected=c) for i, c in enumerate(correct)]
-    assert _credit(kind, scoring, right) == 1
-    nothing = [AttemptChoice(pk=i, is_correct=c, selected=False) for i, c in enumerate(correct)]
-    assert _credit(kind, scoring, nothing) == 0
+    assert question_credit(kind=kind, scoring=scoring, correct=correct, picked=correct) == 1
+    assert question_credit(kind=kind, scoring=scoring, correct=correct, picked=set()) == 0
+
+
+@given(
+    credits=st.lists(st.decimals(min_value=0, max_value=1, places=4, allow_nan=False), max_size=40)
+)
+def test_score_percent_is_between_0_and_100(credits):
+    score = score_percent(credits)
+    assert Decimal(0) <= score <= Decimal(100)
+    assert score == score.quantize(Decimal("0.01"))
+    assert score_percent([Decimal(1)] * len(credits)) == (100 if credits else 0)
 
 
 @pytest.fixture
