@@ -9,11 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.models import Course
+from courses.models import Course, CourseCompletion, Enrolment, Status, SubqueryCount
 from courses.progress import CourseShape, annotate_progress, course_shape
 
 from .models import Organisation, staff_in_scope
@@ -109,7 +109,8 @@ class CourseReport:
 
 
 def course_report(*, manager, course: Course, organisation_id: int | None = None) -> CourseReport:
-    """The completion report of ``course`` for the staff ``manager`` may see.
+    """The completion report of ``course`` and its other language versions (one course for
+    progress: see courses/progress.py) for the staff ``manager`` may see.
 
     ``organisation_id`` narrows to one organisation; an id outside the manager's scope
     raises Organisation.DoesNotExist (the view turns it into a message), never widens.
@@ -137,26 +138,43 @@ def course_report(*, manager, course: Course, organisation_id: int | None = None
 
 
 def overview(*, manager) -> list[dict]:
-    """Per published course: staff in scope, and how many of them completed or started it."""
+    """Per course, all its language versions together: staff in scope, and how many of them
+    completed or started any version. One row per original; ``languages`` lists the
+    published versions."""
     user_model = get_user_model()
     staff_count = staff_in_scope(manager).count()
     in_scope = user_model.objects.filter(pk__in=staff_in_scope(manager).values("pk"))
-    courses = Course.objects.published().annotate(
-        completed=Count(
-            "completions",
-            filter=Q(completions__user__in=in_scope.values("pk")),
-            distinct=True,
-        ),
-        started=Count(
-            "enrolments",
-            filter=Q(enrolments__user__in=in_scope.values("pk"))
-            & Q(enrolments__last_activity_at__isnull=False),
-            distinct=True,
-        ),
+    family = Q(course_id=OuterRef("pk")) | Q(course__translation_of_id=OuterRef("pk"))
+    courses = (
+        Course.objects.in_use()
+        .annotate(
+            completed=SubqueryCount(
+                CourseCompletion.objects.filter(family, user__in=in_scope.values("pk")),
+                field="user_id",
+            ),
+            started=SubqueryCount(
+                Enrolment.objects.filter(
+                    family, user__in=in_scope.values("pk"), last_activity_at__isnull=False
+                ),
+                field="user_id",
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "translations",
+                queryset=Course.objects.published().order_by("language"),
+                to_attr="published_translations",
+            )
+        )
     )
     return [
         {
             "course": course,
+            "languages": [
+                version.get_language_display()
+                for version in [course, *course.published_translations]
+                if version.status == Status.PUBLISHED
+            ],
             "staff": staff_count,
             "completed": course.completed,
             "started": course.started,

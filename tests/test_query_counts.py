@@ -92,8 +92,8 @@ def test_attempt_page_queries(client, world, django_assert_num_queries):
 
 def test_reports_overview_queries(client, world, django_assert_num_queries):
     client.force_login(world["manager"])
-    # staff count, courses with counts, organisations in scope
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+    # staff count, course families with counts, their published translations, organisations
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
         get(client, reverse("ambassadors:reports"))
 
 
