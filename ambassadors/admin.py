@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, StaffProfile
 
@@ -16,7 +17,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_staff=Count("staff"))
 
-    @admin.display(description="staff", ordering="_staff")
+    @admin.display(description=_("staff"), ordering="_staff")
     def staff_count(self, obj: Organisation) -> int:
         return obj._staff
 
@@ -48,7 +49,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["profile__organisation"]
     list_filter = [*BaseUserAdmin.list_filter, "profile__organisation"]
 
-    @admin.display(ordering="profile__organisation__name")
+    @admin.display(description=_("organisation"), ordering="profile__organisation__name")
     def organisation(self, obj) -> str:
         profile = getattr(obj, "profile", None)
         return str(profile.organisation) if profile and profile.organisation else "—"

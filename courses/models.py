@@ -466,9 +466,14 @@ class Enrolment(models.Model):
     """One learner in one course: when they started, their personal due date, last activity."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments"
+    )
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
     assigned = models.BooleanField(_("assigned"), default=False)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -488,9 +493,14 @@ class Enrolment(models.Model):
 
 class LessonCompletion(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="completions"
+    )
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
 
     class Meta:
@@ -534,9 +544,14 @@ class QuizAttempt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
     )
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="attempts"
+    )
     number = models.PositiveIntegerField(_("attempt number"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.IN_PROGRESS
@@ -659,9 +674,14 @@ class AttemptChoice(models.Model):
 
 class CourseCompletion(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="course_completions",
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="completions"
+    )
     completed_at = models.DateTimeField(_("completed"))
 
     class Meta:
