@@ -105,3 +105,33 @@ def test_course_report_queries(client, world, django_assert_num_queries, export)
     expected = SIGNED_IN + PERMISSIONS + 4 + (0 if export else 1)
     with django_assert_num_queries(expected):
         get(client, url)
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_dashboard_queries_with_translations(client, db, size, django_assert_num_queries):
+    """Many courses, each in several languages: still one query for the courses, and one card
+    per course (the learner's language where it exists, else the original)."""
+    from courses.translations import course_duplicate
+
+    learner = make_user(organisation=make_organisation(), language="pt")
+    translated = []
+    for index in range(size * 2):
+        original = make_course(language="fr", modules=size, lessons=size)
+        for language in ["en", "es", "pt", "it"][: size if index % 2 else 0]:
+            version = course_duplicate(course=original, language=language)
+            version.status = "published"
+            version.save()
+            if language == "pt":
+                translated.append(version)
+        lesson_complete(
+            user=learner,
+            lesson=Lesson.objects.filter(module__course__translation_of=original).first()
+            or Lesson.objects.filter(module__course=original).first(),
+        )
+    client.force_login(learner)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1):
+        response = get(client, reverse("ambassadors:dashboard"))
+    assert len(response.context["courses"]) == size * 2
+    assert {c.pk for c in response.context["courses"] if c.language == "pt"} == {
+        c.pk for c in translated
+    }
