@@ -22,6 +22,23 @@ CHROMIUM_FLAGS = [
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Share the serialized test database with every connection object.
+
+    Playwright's sync API runs later tests in another context, where Django's context-local
+    connection objects are new ones without ``_test_serialized_contents``; browser tests'
+    ``serialized_rollback`` then silently restored nothing, and the second browser test of a
+    run found no groups. The class attribute reaches every connection object.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translations():
     """Compile the .po files when a .mo is missing or older (`make messages` does it too), so
