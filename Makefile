@@ -8,7 +8,10 @@ PORT ?= 8000
 DEMO_PASSWORD ?= dianova-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test install static migrate demo lint format bench backup restore audit clean
+# Interface languages other than English (the source), each with locale/<lang>/LC_MESSAGES/django.po.
+LOCALES := fr es pt it
+
+.PHONY: run test install static messages translations migrate demo lint format bench backup restore audit clean
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (Django 6); see .python-version")'
@@ -23,8 +26,20 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
-static: install
+static: install messages
 	DEBUG=true $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+# Compile the translations (.po → .mo, not committed); needs GNU gettext's msgfmt.
+messages: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext (or brew install gettext)"; exit 1; }
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+# Update the .po files from the code and templates; then translate every new or fuzzy entry
+# (tests/test_i18n.py fails until every msgstr is filled in). See README, "Translations".
+translations: install
+	DEBUG=true $(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) \
+		--no-obsolete --add-location=file \
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests
 
 migrate: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -66,6 +81,7 @@ audit: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+	find locale -name '*.mo' -delete
 
 # Load test against gunicorn on loopback (PostgreSQL); writes bench/results.md and .json.
 # BENCH_SIZES=S,M,L BENCH_DURATION=10 make bench

@@ -78,7 +78,7 @@ class UserAdmin(BaseUserAdmin):
         # The profile inline is saved now: apply its organisation's assignments.
         services.enrolments_sync(user_ids=[form.instance.pk])
 
-    @admin.display(ordering="profile__organisation__name")
+    @admin.display(description=_("organisation"), ordering="profile__organisation__name")
     def organisation(self, obj) -> str:
         profile = getattr(obj, "profile", None)
         return str(profile.organisation) if profile and profile.organisation else "—"

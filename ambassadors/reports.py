@@ -28,6 +28,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -325,7 +326,7 @@ def course_report(
 
 @dataclass
 class CourseSummary:
-    course: Course
+    course: Course  # the original, with ``published_translations``
     staff: int
     started: int
     completed: int
@@ -334,6 +335,12 @@ class CourseSummary:
     @property
     def rate(self) -> int:
         return _rate(self.completed, self.staff)
+
+    @property
+    def languages(self) -> list[str]:
+        """The published language versions, the original's first."""
+        versions = [self.course, *self.course.published_translations]
+        return [v.get_language_display() for v in versions if v.status == Status.PUBLISHED]
 
 
 @dataclass
@@ -421,7 +428,7 @@ class Overview:
     def course_headers(self) -> list[str]:
         return [
             _("Course"),
-            _("Language"),
+            _("Languages"),
             _("Staff"),
             _("Started"),
             _("Completed"),
@@ -432,7 +439,7 @@ class Overview:
     def course_cells(self, summary: CourseSummary) -> list:
         return [
             summary.course.title,
-            summary.course.get_language_display(),
+            ", ".join(summary.languages),
             summary.staff,
             summary.started,
             summary.completed,
@@ -475,7 +482,9 @@ class Overview:
 def overview(*, manager, today: date | None = None) -> Overview:
     """Completion and overdue counts per course and per organisation in ``manager``'s scope.
 
-    Five queries whatever the size: organisations, staff per organisation, published courses,
+    A course is counted with all its language versions (one row per original): a learner
+    who completed it in any language counts once. Six queries whatever the size:
+    organisations, staff per organisation, courses in use, their published translations,
     completions per (organisation, course), enrolment facts per (organisation, course).
     """
     today = today or timezone.localdate()
@@ -487,34 +496,47 @@ def overview(*, manager, today: date | None = None) -> Overview:
         .annotate(n=Count("pk"))
         .values_list("profile__organisation", "n")
     )
-    courses = list(Course.objects.published())
-    in_scope = Q(user__in=scope.values("pk"), course__status=Status.PUBLISHED)
+    courses = list(
+        Course.objects.in_use().prefetch_related(
+            Prefetch(
+                "translations",
+                queryset=Course.objects.published().order_by("language"),
+                to_attr="published_translations",
+            )
+        )
+    )
+    family = Coalesce("course__translation_of", "course")
+    in_scope = Q(user__in=scope.values("pk"))
     completed = defaultdict(int)
-    for org_id, course_id, n in (
+    for org_id, family_id, n in (
         CourseCompletion.objects.filter(in_scope)
+        .annotate(family=family)
         .order_by()
-        .values("user__profile__organisation", "course")
-        .annotate(n=Count("pk"))
-        .values_list("user__profile__organisation", "course", "n")
+        .values("user__profile__organisation", "family")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("user__profile__organisation", "family", "n")
     ):
-        completed[org_id, course_id] = n
+        completed[org_id, family_id] = n
     not_completed = ~Exists(
-        CourseCompletion.objects.filter(user=OuterRef("user"), course=OuterRef("course"))
+        CourseCompletion.objects.annotate(family=family).filter(
+            user=OuterRef("user"), family=OuterRef("family")
+        )
     )
     started = defaultdict(int)
     overdue = defaultdict(int)
-    for org_id, course_id, n_started, n_overdue in (
+    for org_id, family_id, n_started, n_overdue in (
         Enrolment.objects.filter(in_scope)
+        .annotate(family=family)
         .order_by()
-        .values("user__profile__organisation", "course")
+        .values("user__profile__organisation", "family")
         .annotate(
-            started=Count("pk", filter=Q(last_activity_at__isnull=False)),
-            overdue=Count("pk", filter=Q(due_date__lt=today) & not_completed),
+            started=Count("user", distinct=True, filter=Q(last_activity_at__isnull=False)),
+            overdue=Count("user", distinct=True, filter=Q(due_date__lt=today) & not_completed),
         )
-        .values_list("user__profile__organisation", "course", "started", "overdue")
+        .values_list("user__profile__organisation", "family", "started", "overdue")
     ):
-        started[org_id, course_id] = n_started
-        overdue[org_id, course_id] = n_overdue
+        started[org_id, family_id] = n_started
+        overdue[org_id, family_id] = n_overdue
     staff_total = sum(staff.get(o.pk, 0) for o in organisations)
     return Overview(
         organisations=organisations,

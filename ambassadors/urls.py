@@ -6,6 +6,7 @@ app_name = "ambassadors"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("language/", views.language_switch, name="language"),
     path("reports/", views.reports_overview, name="reports"),
     path("reports/courses/<slug:course>/", views.course_report, name="course-report"),
     path("reports/assignments/", views.assignments, name="assignments"),

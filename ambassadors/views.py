@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -30,6 +32,48 @@ from .forms import (
 )
 from .middleware import DATABASE_ERRORS, database_unavailable
 from .models import Assignment, Organisation, StaffProfile
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go back after a form in the navbar: ``next``, else the referring page, if
+    they are on this site; otherwise "My training"."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse("ambassadors:dashboard")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language from the navbar.
+    Signed in: saved on the staff profile (which ProfileLanguageMiddleware applies on every
+    request). Everyone also gets Django's language cookie, as ``set_language`` sets it, so the
+    log-in page speaks the chosen language to anonymous visitors and after logging out.
+    """
+    response = redirect(_safe_next(request))
+    language = request.POST.get("language", "")
+    if language not in LANGUAGE_CODES:
+        messages.error(request, _("This language is not available."))
+        return response
+    if request.user.is_authenticated:
+        StaffProfile.objects.update_or_create(user=request.user, defaults={"language": language})
+        # Assigned courses follow the learner to the version in their new language.
+        services.enrolments_sync(user_ids=[request.user.pk])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @login_required
@@ -51,8 +95,9 @@ def _reports_access(view):
 
 
 def _get_course_for_manager(slug: str) -> Course:
-    """Reports cover published courses only; anything else is a 404."""
-    return get_object_or_404(Course.objects.published(), slug=slug)
+    """Reports cover published courses, and originals with a published translation (the
+    report covers every language version); anything else is a 404."""
+    return get_object_or_404(Course.objects.published() | Course.objects.in_use(), slug=slug)
 
 
 def _get_person_for_manager(request: HttpRequest, person_id: int):

@@ -2,12 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,9 +29,18 @@ from .models import (
     Question,
     Quiz,
     QuizAttempt,
+    SubqueryCount,
 )
 from .preview import preview_grade, preview_questions
 from .statistics import quiz_statistics
+from .translations import (
+    content_changed,
+    course_duplicate,
+    stale_counts,
+    translation_languages,
+    translations_flag_stale,
+    translations_mark_reviewed,
+)
 
 
 class PreviewAsLearnerMixin:
@@ -46,6 +58,111 @@ class PreviewAsLearnerMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+class NeedsUpdateFilter(admin.SimpleListFilter):
+    """Translation items whose original changed since a trainer last reviewed them."""
+
+    title = _("translation status")
+    parameter_name = "needs_update"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs update")), ("no", _("Up to date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(needs_update_since__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(needs_update_since__isnull=True)
+        return queryset
+
+
+class TranslationFlagsMixin:
+    """Flags the translations when a trainer changes an original's lesson or question here,
+    and lets trainers mark translation items as reviewed."""
+
+    def _flag(self, request, *, lessons=(), questions=()) -> None:
+        count = translations_flag_stale(lessons=lessons, questions=questions)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d matching item in a translation is now marked “needs update”.",
+                    "%(count)d matching items in translations are now marked “needs update”.",
+                    count,
+                )
+                % {"count": count},
+                messages.WARNING,
+            )
+
+    @staticmethod
+    def _changed_in_formsets(formsets, model) -> list:
+        """Rows of ``model`` that inline formsets created or changed the text of."""
+        items = []
+        for formset in formsets:
+            if formset.model is not model:
+                continue
+            items.extend(formset.new_objects)
+            items.extend(obj for obj, fields in formset.changed_objects if content_changed(fields))
+        return items
+
+    def _mark_reviewed(self, request, count: int) -> None:
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item marked as reviewed.", "%(count)d items marked as reviewed.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("needs update since"), ordering="needs_update_since")
+    def needs_update(self, obj) -> str:
+        return _when(obj.needs_update_since) if obj.needs_update_since else "—"
+
+    def _translation_panel(self, obj, *, is_translation: bool, original, matches) -> str:
+        """The "translations" box of a lesson or question change page.
+
+        On a translation's item: its state and a link to the original's item. On an
+        original's item: each translation's matching item with its state.
+        """
+        opts = obj._meta
+
+        def change_url(pk: int) -> str:
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
+        def state(item) -> str:
+            if item.needs_update_since:
+                return _("needs update since %(date)s") % {"date": _when(item.needs_update_since)}
+            return _("up to date")
+
+        if is_translation:
+            if original is None:
+                return format_html("{}", state(obj))
+            return format_html(
+                '{} · {} <a href="{}">{}</a>',
+                state(obj),
+                _("original:"),
+                change_url(original.pk),
+                str(original),
+            )
+        if not matches:
+            return _("No translation has this item yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{} · {}</a> — {}</li>',
+                (
+                    (change_url(m.pk), course.get_language_display(), str(m), state(m))
+                    for m, course in matches
+                ),
+            ),
+        )
+
+
 class ModuleInline(admin.TabularInline):
     model = Module
     fields = ["order", "title", "status", "key"]
@@ -55,7 +172,15 @@ class ModuleInline(admin.TabularInline):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
-    fields = [("order", "kind", "status"), "title", "body", "video_url", "key"]
+    fields = [
+        ("order", "kind", "status"),
+        "title",
+        "body",
+        "video_url",
+        "key",
+        "needs_update_since",
+    ]
+    readonly_fields = ["needs_update_since"]
     extra = 0
     show_change_link = True
 
@@ -132,8 +257,8 @@ class QuestionInline(admin.StackedInline):
 
     model = Question
     formset = QuestionInlineFormSet
-    fields = [("order", "kind", "scoring"), "text", "feedback", "key"]
-    readonly_fields = ["kind"]
+    fields = [("order", "kind", "scoring"), "text", "feedback", "key", "needs_update_since"]
+    readonly_fields = ["kind", "needs_update_since"]
     extra = 0
     show_change_link = True
 
@@ -170,6 +295,16 @@ class LessonImageInline(admin.TabularInline):
         return format_html("<code>{}</code>", obj.markdown) if obj.pk else "—"
 
 
+class TranslationForm(forms.Form):
+    """The language of a new translation, among those the course family lacks."""
+
+    language = forms.ChoiceField(label=_("Language of the new version"))
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = translation_languages(course)
+
+
 @admin.register(Course)
 class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
     list_display = [
@@ -179,6 +314,7 @@ class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
         "sequential",
         "translation_of",
         "module_count",
+        "stale_count",
         "updated_at",
     ]
     list_filter = ["status", "language", "sequential"]
@@ -186,18 +322,131 @@ class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["translation_of"]
+    readonly_fields = ["language_versions"]
     inlines = [ModuleInline]
+    actions = ["duplicate_as_translation"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_modules=Count("modules", distinct=True))
+        stale_lessons = Lesson.objects.filter(
+            module__course=OuterRef("pk"), needs_update_since__isnull=False
+        )
+        stale_questions = Question.objects.filter(
+            quiz__course=OuterRef("pk"), needs_update_since__isnull=False
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _modules=Count("modules", distinct=True),
+                _stale=SubqueryCount(stale_lessons) + SubqueryCount(stale_questions),
+            )
+        )
 
     @admin.display(description=_("modules"), ordering="_modules")
     def module_count(self, obj: Course) -> int:
         return obj._modules
 
+    @admin.display(description=_("items needing an update"), ordering="_stale")
+    def stale_count(self, obj: Course) -> int | str:
+        return obj._stale or "—"
+
+    @admin.display(description=_("language versions"))
+    def language_versions(self, obj: Course) -> str:
+        """For an original, each translation and how many of its items need an update;
+        for a translation, the same for itself."""
+        if not obj.pk:
+            return "—"
+        versions = list(
+            Course.objects.filter(translation_of=obj.original_id).order_by("language")
+            if not obj.is_translation
+            else [obj]
+        )
+        if not versions:
+            return _("No translation yet: use the action “Duplicate as a new translation”.")
+        counts = stale_counts(versions)
+        lessons_url = reverse("admin:courses_lesson_changelist")
+        questions_url = reverse("admin:courses_question_changelist")
+        rows = []
+        for version in versions:
+            lessons, questions = counts[version.pk]
+            rows.append(
+                (
+                    reverse("admin:courses_course_change", args=[version.pk]),
+                    version.get_language_display(),
+                    version.get_status_display(),
+                    f"{lessons_url}?module__course__id__exact={version.pk}&needs_update=yes",
+                    ngettext(
+                        "%(count)d lesson needs an update",
+                        "%(count)d lessons need an update",
+                        lessons,
+                    )
+                    % {"count": lessons},
+                    f"{questions_url}?quiz__course__id__exact={version.pk}&needs_update=yes",
+                    ngettext(
+                        "%(count)d question needs an update",
+                        "%(count)d questions need an update",
+                        questions,
+                    )
+                    % {"count": questions},
+                )
+            )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({}): <a href="{}">{}</a>, <a href="{}">{}</a></li>',
+                rows,
+            ),
+        )
+
+    @admin.action(description=_("Duplicate as a new translation"), permissions=["add"])
+    def duplicate_as_translation(self, request, queryset):
+        """Ask for the language on an intermediate page, then copy the whole course."""
+        courses = list(queryset[:2])
+        if len(courses) != 1:
+            self.message_user(request, _("Select exactly one course to duplicate."), messages.ERROR)
+            return None
+        course = courses[0]
+        form = TranslationForm(request.POST if "apply" in request.POST else None, course=course)
+        if not form.fields["language"].choices:
+            self.message_user(
+                request,
+                _("This course already has a version in every interface language."),
+                messages.ERROR,
+            )
+            return None
+        if form.is_valid():
+            try:
+                copy = course_duplicate(course=course, language=form.cleaned_data["language"])
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "“%(title)s” now has a draft version in %(language)s. Translate its "
+                        "lessons and questions, then publish it."
+                    )
+                    % {"title": course.title, "language": copy.get_language_display()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:courses_course_change", copy.pk)
+        return TemplateResponse(
+            request,
+            "admin/courses/course/duplicate_translation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Duplicate as a new translation"),
+                "opts": self.model._meta,
+                "course": course,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(TranslationFlagsMixin, admin.ModelAdmin):
     list_display = ["title", "course", "order", "status"]
     list_filter = ["status", "course__language", "course"]
     list_select_related = ["course"]
@@ -206,16 +455,28 @@ class ModuleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["course"]
     inlines = [LessonInline, QuizInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._flag(request, lessons=self._changed_in_formsets(formsets, Lesson))
+
 
 @admin.register(Lesson)
-class LessonAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
-    list_display = ["title", "module", "course_title", "kind", "order", "status"]
-    list_filter = ["status", "kind", "module__course__language", "module__course"]
+class LessonAdmin(TranslationFlagsMixin, PreviewAsLearnerMixin, admin.ModelAdmin):
+    list_display = ["title", "module", "course_title", "kind", "order", "status", "needs_update"]
+    list_filter = [
+        NeedsUpdateFilter,
+        "status",
+        "kind",
+        "module__course__language",
+        "module__course",
+    ]
     list_select_related = ["module__course"]
     search_fields = ["title", "body"]
     list_editable = ["order", "status"]
     autocomplete_fields = ["module"]
     inlines = [LessonImageInline]
+    readonly_fields = ["translations"]
+    actions = ["mark_reviewed"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("module__course")
@@ -223,6 +484,40 @@ class LessonAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
     @admin.display(description=_("course"), ordering="module__course__title")
     def course_title(self, obj: Lesson) -> str:
         return obj.module.course.title
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj: Lesson) -> str:
+        if not obj.pk:
+            return "—"
+        course = obj.module.course
+        same = Lesson.objects.select_related("module__course").filter(
+            module__key=obj.module.key, key=obj.key
+        )
+        keyed = bool(obj.key and obj.module.key)
+        original = (
+            same.filter(module__course_id=course.translation_of_id).first()
+            if keyed and course.is_translation
+            else None
+        )
+        matches = (
+            [(m, m.module.course) for m in same.filter(module__course__translation_of=course)]
+            if keyed and not course.is_translation
+            else []
+        )
+        return self._translation_panel(
+            obj, is_translation=course.is_translation, original=original, matches=matches
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if content_changed(form.changed_data):
+            self._flag(request, lessons=[obj])
+
+    @admin.action(
+        description=_("Mark as reviewed (translation up to date)"), permissions=["change"]
+    )
+    def mark_reviewed(self, request, queryset):
+        self._mark_reviewed(request, translations_mark_reviewed(lessons=queryset))
 
 
 class QuizAdminForm(forms.ModelForm):
@@ -238,7 +533,7 @@ class QuizAdminForm(forms.ModelForm):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(TranslationFlagsMixin, admin.ModelAdmin):
     form = QuizAdminForm
     list_display = ["title", "course", "module", "pass_mark", "question_count", "status"]
     list_filter = ["status", "course__language", "course"]
@@ -267,6 +562,10 @@ class QuizAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_questions=Count("questions"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._flag(request, questions=self._changed_in_formsets(formsets, Question))
 
     @admin.display(description=_("questions"), ordering="_questions")
     def question_count(self, obj: Quiz) -> int:
@@ -343,14 +642,16 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["short_text", "quiz", "kind", "order"]
-    list_filter = ["kind", "quiz__course__language", "quiz__course"]
+class QuestionAdmin(TranslationFlagsMixin, admin.ModelAdmin):
+    list_display = ["short_text", "quiz", "kind", "order", "needs_update"]
+    list_filter = [NeedsUpdateFilter, "kind", "quiz__course__language", "quiz__course"]
     list_select_related = ["quiz"]
     search_fields = ["text"]
     autocomplete_fields = ["quiz"]
-    fields = ["quiz", ("order", "kind", "scoring"), "text", "feedback", "key"]
+    fields = ["quiz", ("order", "kind", "scoring"), "text", "feedback", "key", "translations"]
+    readonly_fields = ["translations"]
     inlines = [ChoiceInline]
+    actions = ["mark_reviewed"]
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST:
@@ -363,6 +664,47 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("question"))
     def short_text(self, obj: Question) -> str:
         return obj.text[:90]
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj: Question) -> str:
+        if not obj.pk:
+            return "—"
+        course = obj.quiz.course
+        same = Question.objects.select_related("quiz__course").filter(
+            quiz__key=obj.quiz.key, key=obj.key
+        )
+        keyed = bool(obj.key and obj.quiz.key)
+        original = (
+            same.filter(quiz__course_id=course.translation_of_id).first()
+            if keyed and course.is_translation
+            else None
+        )
+        matches = (
+            [(m, m.quiz.course) for m in same.filter(quiz__course__translation_of=course)]
+            if keyed and not course.is_translation
+            else []
+        )
+        return self._translation_panel(
+            obj, is_translation=course.is_translation, original=original, matches=matches
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("quiz__course")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        choices_changed = any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+            for formset in formsets
+        )
+        if content_changed(form.changed_data) or choices_changed:
+            self._flag(request, questions=[form.instance])
+
+    @admin.action(
+        description=_("Mark as reviewed (translation up to date)"), permissions=["change"]
+    )
+    def mark_reviewed(self, request, queryset):
+        self._mark_reviewed(request, translations_mark_reviewed(questions=queryset))
 
 
 @admin.register(QuizAttempt)

@@ -3,15 +3,21 @@
 Idempotent: items are matched by their stable ``key`` and updated in place, so loading
 twice duplicates nothing and learners keep their completions and attempts. Items that
 disappear from a file are unpublished, never deleted.
+
+When a load changes a lesson or question of the original (French) version, the matching items
+of its translations are flagged "needs update" (courses/translations.py), except where the
+translation's own file changed the same item in the same load.
 """
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import Choice, Course, Lesson, Module, Question, Quiz, Status
+from .translations import content_changed, translations_flag_stale
 
 SOURCE_LANGUAGE = "fr"
 CONTENT_ROOT = Path(settings.BASE_DIR) / "content"
@@ -19,6 +25,44 @@ CONTENT_ROOT = Path(settings.BASE_DIR) / "content"
 
 class ContentError(ValueError):
     """The content file does not follow content/README.md."""
+
+
+@dataclass
+class Changes:
+    """The lessons and questions of one loaded version that were created or whose text changed."""
+
+    lessons: list[Lesson] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+    def lesson_keys(self) -> set[tuple[str, str]]:
+        return {(lesson.module.key, lesson.key) for lesson in self.lessons}
+
+    def question_keys(self) -> set[tuple[str, str]]:
+        return {(question.quiz.key, question.key) for question in self.questions}
+
+
+def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
+    """Create or update the row found by ``lookup``, saving only when something differs.
+
+    Returns the row and whether it is new or its content (not just its order) changed.
+    """
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True
+    changed = []
+    for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        if model_field.is_relation:
+            current, value = getattr(obj, model_field.attname), value.pk if value else None
+        else:
+            current = getattr(obj, name)
+        if current != value:
+            changed.append(name)
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+    return obj, content_changed(changed)
 
 
 def _require(data: dict, field: str, where: str):
@@ -43,7 +87,9 @@ def _check_question(question: dict, where: str) -> None:
         raise ContentError(f"{where}: needs at least one correct choice")
 
 
-def _load_quiz(course: Course, module: Module | None, data: dict, order: int) -> Quiz:
+def _load_quiz(
+    course: Course, module: Module | None, data: dict, order: int, changes: Changes
+) -> Quiz:
     where = f"quiz {data.get('key')!r}"
     questions = _require(data, "questions", where)
     draw = data.get("draw")
@@ -78,10 +124,10 @@ def _load_quiz(course: Course, module: Module | None, data: dict, order: int) ->
         scoring = item.get("scoring", Question.Scoring.ALL_OR_NOTHING)
         if scoring not in Question.Scoring.values:
             raise ContentError(f"{q_where}: unknown scoring {scoring!r}")
-        question, _created = Question.objects.update_or_create(
-            quiz=quiz,
-            key=_require(item, "key", q_where),
-            defaults={
+        question, changed = _upsert(
+            Question,
+            {"quiz": quiz, "key": _require(item, "key", q_where)},
+            {
                 "kind": item["type"],
                 "text": _require(item, "text", q_where),
                 "feedback": item.get("feedback", ""),
@@ -100,21 +146,28 @@ def _load_quiz(course: Course, module: Module | None, data: dict, order: int) ->
             }
             if index < len(existing):
                 choice = existing[index]
-                for field, value in values.items():
-                    setattr(choice, field, value)
-                choice.save()
+                if any(getattr(choice, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(choice, name, value)
+                    choice.save()
+                    changed = True
             else:
                 Choice.objects.create(question=question, **values)
+                changed = True
         for extra in existing[len(item["choices"]) :]:
             extra.delete()
+            changed = True
+        if changed:
+            question.quiz = quiz
+            changes.questions.append(question)
     # Questions dropped from the file leave the pool; past attempts keep their snapshot.
     quiz.questions.exclude(key__in=keys).delete()
     return quiz
 
 
-@transaction.atomic
-def load_course(data: dict, *, original: Course | None = None) -> Course:
-    """Create or update one language version of a course from its parsed YAML."""
+def _load_version(data: dict, original: Course | None) -> tuple[Course, Changes]:
+    """Create or update one language version; report which lessons and questions changed."""
+    changes = Changes()
     where = f"course {data.get('key')!r} [{data.get('language')}]"
     language = _require(data, "language", where)
     if language not in dict(settings.LANGUAGES):
@@ -148,10 +201,10 @@ def load_course(data: dict, *, original: Course | None = None) -> Course:
         lesson_keys = []
         for l_order, l_data in enumerate(_require(m_data, "lessons", m_where), start=1):
             l_where = f"{m_where}, lesson {l_data.get('key')!r}"
-            lesson, _created = Lesson.objects.update_or_create(
-                module=module,
-                key=_require(l_data, "key", l_where),
-                defaults={
+            lesson, changed = _upsert(
+                Lesson,
+                {"module": module, "key": _require(l_data, "key", l_where)},
+                {
                     "title": _require(l_data, "title", l_where),
                     "kind": l_data.get("kind", Lesson.Kind.LESSON),
                     "body": _require(l_data, "body", l_where),
@@ -160,14 +213,57 @@ def load_course(data: dict, *, original: Course | None = None) -> Course:
                 },
             )
             lesson_keys.append(lesson.key)
+            if changed:
+                lesson.module = module
+                changes.lessons.append(lesson)
         module.lessons.exclude(key__in=lesson_keys).update(status=Status.DRAFT)
         if m_data.get("quiz"):
-            quiz_keys.append(_load_quiz(course, module, m_data["quiz"], order=1).key)
+            quiz_keys.append(_load_quiz(course, module, m_data["quiz"], 1, changes).key)
     if data.get("final_quiz"):
-        quiz_keys.append(_load_quiz(course, None, data["final_quiz"], order=1).key)
+        quiz_keys.append(_load_quiz(course, None, data["final_quiz"], 1, changes).key)
     course.modules.exclude(key__in=module_keys).update(status=Status.DRAFT)
     course.quizzes.exclude(key__in=quiz_keys).update(status=Status.DRAFT)
+    return course, changes
+
+
+@transaction.atomic
+def load_course(data: dict, *, original: Course | None = None) -> Course:
+    """Create or update one language version of a course from its parsed YAML.
+
+    Loading an original flags the matching items of all its translations for what changed.
+    """
+    course, changes = _load_version(data, original)
+    if original is None:
+        translations_flag_stale(lessons=changes.lessons, questions=changes.questions)
     return course
+
+
+@transaction.atomic
+def load_versions(versions: list[dict]) -> list[Course]:
+    """Load a source version, then its translations linked to it.
+
+    What changed in the original flags the matching items of each translation, unless the
+    translation's own file changed that item in this same load (its translator kept up).
+    Translations that exist only in the database (made in the admin) are flagged too.
+    """
+    original, changes = _load_version(versions[0], None)
+    courses = [original]
+    own: dict[int, Changes] = {}
+    for data in versions[1:]:
+        course, translation_changes = _load_version(data, original)
+        own[course.pk] = translation_changes
+        courses.append(course)
+    if not (changes.lessons or changes.questions):
+        return courses
+    for translation in Course.objects.filter(translation_of=original):
+        done = own.get(translation.pk, Changes())
+        lesson_keys, question_keys = done.lesson_keys(), done.question_keys()
+        translations_flag_stale(
+            lessons=[x for x in changes.lessons if (x.module.key, x.key) not in lesson_keys],
+            questions=[x for x in changes.questions if (x.quiz.key, x.key) not in question_keys],
+            only_in=translation,
+        )
+    return courses
 
 
 def read_course_dir(folder: Path) -> list[dict]:
@@ -195,8 +291,7 @@ def load_course_dir(folder: Path) -> list[Course]:
         return []
     if versions[0]["language"] != SOURCE_LANGUAGE:
         raise ContentError(f"{folder}: the source file {SOURCE_LANGUAGE}.yaml is missing")
-    original = load_course(versions[0])
-    return [original, *(load_course(data, original=original) for data in versions[1:])]
+    return load_versions(versions)
 
 
 def load_all(root: Path = CONTENT_ROOT) -> list[Course]:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
@@ -44,18 +45,36 @@ class Status(models.TextChoices):
 
 
 class SubqueryCount(Subquery):
-    """Number of distinct ``field`` values a correlated subquery matches (0 for none)."""
+    """Number of distinct ``field`` values a correlated subquery matches (0 for none).
+
+    ``field`` may be a tuple of fields to count distinct combinations.
+    """
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
     output_field = IntegerField()
 
-    def __init__(self, queryset, *, field: str = "pk", **kwargs):
-        super().__init__(queryset.order_by().values(field).distinct(), **kwargs)
+    def __init__(self, queryset, *, field: str | tuple[str, ...] = "pk", **kwargs):
+        fields = (field,) if isinstance(field, str) else field
+        super().__init__(queryset.order_by().values(*fields).distinct(), **kwargs)
 
 
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def originals(self):
+        """Courses that are not a translation of another (one per family of language versions)."""
+        return self.filter(translation_of__isnull=True)
+
+    def family_of(self, course: "Course"):
+        """Every language version of ``course``'s family: the original and its translations."""
+        original_id = course.original_id
+        return self.filter(Q(pk=original_id) | Q(translation_of_id=original_id))
+
+    def in_use(self):
+        """Originals whose family has a published version: one row per course learners see."""
+        published_translation = Course.objects.published().filter(translation_of=OuterRef("pk"))
+        return self.originals().filter(Q(status=Status.PUBLISHED) | Exists(published_translation))
 
     def for_language(self, language: str):
         """Published courses as a speaker of ``language`` should see them.
@@ -167,10 +186,21 @@ class Course(models.Model):
                 fields=["key", "language"],
                 condition=~Q(key=""),
                 name="courses_course_unique_key_language",
+                violation_error_message=_(
+                    "Another course in this language already uses this content key."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["translation_of", "language"],
                 name="courses_course_one_translation_per_language",
+                violation_error_message=_(
+                    "This course already has a version in this language; edit that one instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")),
+                name="courses_course_not_own_translation",
+                violation_error_message=_("A course cannot be a translation of itself."),
             ),
         ]
 
@@ -183,6 +213,46 @@ class Course(models.Model):
     @property
     def original_id(self) -> int:
         return self.translation_of_id or self.pk
+
+    @property
+    def is_translation(self) -> bool:
+        return self.translation_of_id is not None
+
+    def clean(self):
+        """A translation points at an original (no chains) in another language.
+
+        One query when ``translation_of`` is set, one more when an original becomes a
+        translation (to check it has no translations of its own).
+        """
+        super().clean()
+        original = self.translation_of
+        if original is None:
+            return
+        if self.pk and original.pk == self.pk:
+            raise ValidationError(
+                {"translation_of": _("A course cannot be a translation of itself.")}
+            )
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "Choose the original course: “%(course)s” is itself a translation."
+                    )
+                    % {"course": original}
+                }
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {"language": _("A translation must be in another language than its original.")}
+            )
+        if self.pk and Course.objects.filter(translation_of=self.pk).exists():
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "This course has translations of its own, so it must stay an original."
+                    )
+                }
+            )
 
 
 class ModuleQuerySet(models.QuerySet):
@@ -255,6 +325,16 @@ class Lesson(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    needs_update_since = models.DateTimeField(
+        _("needs update since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set on a translation when the matching item of the original changes; cleared "
+            "when a trainer marks it reviewed."
+        ),
+    )
 
     objects = LessonQuerySet.as_manager()
 
@@ -446,6 +526,16 @@ class Question(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    needs_update_since = models.DateTimeField(
+        _("needs update since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set on a translation when the matching item of the original changes; cleared "
+            "when a trainer marks it reviewed."
+        ),
+    )
 
     class Meta:
         ordering = ["quiz", "order", "pk"]
@@ -483,9 +573,14 @@ class Enrolment(models.Model):
     """One learner in one course: when they started, their personal due date, last activity."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments"
+    )
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
     assigned = models.BooleanField(_("assigned"), default=False)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -505,9 +600,14 @@ class Enrolment(models.Model):
 
 class LessonCompletion(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="completions"
+    )
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
 
     class Meta:
@@ -528,11 +628,13 @@ class QuizAttemptQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=QuizAttempt.Status.SUBMITTED)
 
-    def best_score_subquery(self, *, user_ref: str = "pk", quiz: "Quiz"):
-        """A subquery giving the best submitted score of the outer user on ``quiz``."""
+    def best_score_subquery(self, *, user_ref: str = "pk", quiz: "Quiz | tuple[int, ...]"):
+        """A subquery giving the best submitted score of the outer user on ``quiz``
+        (a quiz, or the ids of its language versions)."""
+        quizzes = Q(quiz=quiz) if isinstance(quiz, Quiz) else Q(quiz_id__in=quiz)
         return Subquery(
             self.submitted()
-            .filter(user=OuterRef(user_ref), quiz=quiz)
+            .filter(quizzes, user=OuterRef(user_ref))
             .order_by()
             .values("user")
             .annotate(best=Max("score"))
@@ -575,9 +677,14 @@ class QuizAttempt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
     )
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="attempts"
+    )
     number = models.PositiveIntegerField(_("attempt number"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.IN_PROGRESS
@@ -803,9 +910,14 @@ class AttemptChoice(models.Model):
 
 class CourseCompletion(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="course_completions",
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="completions"
+    )
     completed_at = models.DateTimeField(_("completed"))
 
     class Meta:

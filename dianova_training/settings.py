@@ -166,10 +166,14 @@ LANGUAGES = [
     ("pt", _("Portuguese")),
     ("it", _("Italian")),
 ]
+# Translations in locale/<lang>/LC_MESSAGES/django.po; `make messages` compiles them (README).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = True  # dates and numbers use each language's formats (templates use named formats)
 USE_TZ = True
+# The language cookie (set by the navbar's switcher) is only read by the server.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -234,6 +238,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,44 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Share the serialized test database with every connection object.
+
+    Playwright's sync API runs later tests in another context, where Django's context-local
+    connection objects are new ones without ``_test_serialized_contents``; browser tests'
+    ``serialized_rollback`` then silently restored nothing, and the second browser test of a
+    run found no groups. The class attribute reaches every connection object.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Compile the .po files when a .mo is missing or older (`make messages` does it too), so
+    that running pytest directly never tests stale translations."""
+    stale = [
+        po
+        for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        from django.core.management import call_command
+        from django.utils.translation import trans_real
+
+        call_command("compilemessages", ignore_patterns=[".venv", "node_modules"], verbosity=0)
+        trans_real._translations = {}  # forget catalogs loaded before the compilation
 
 
 @pytest.fixture(autouse=True)

@@ -121,16 +121,17 @@ def test_attempt_page_queries(client, world, django_assert_num_queries):
 
 def test_reports_overview_queries(client, world, django_assert_num_queries):
     client.force_login(world["manager"])
-    # organisations in scope, staff per organisation, courses, completions per
-    # (organisation, course), enrolment facts per (organisation, course)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+    # organisations in scope, staff per organisation, courses in use, their published
+    # translations, completions per (organisation, course), enrolment facts per (organisation,
+    # course)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
         get(client, reverse("ambassadors:reports"))
 
 
 @pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx"])
 def test_reports_overview_export_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
         get(client, reverse("ambassadors:reports") + export)
 
 
@@ -284,3 +285,33 @@ def test_quiz_statistics_queries(client, world, django_assert_num_queries):
     # the quiz (admin get_object); summary, per question, per choice, questions, their choices
     with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 5):
         get(client, url)
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_dashboard_queries_with_translations(client, db, size, django_assert_num_queries):
+    """Many courses, each in several languages: still one query for the courses, and one card
+    per course (the learner's language where it exists, else the original)."""
+    from courses.translations import course_duplicate
+
+    learner = make_user(organisation=make_organisation(), language="pt")
+    translated = []
+    for index in range(size * 2):
+        original = make_course(language="fr", modules=size, lessons=size)
+        for language in ["en", "es", "pt", "it"][: size if index % 2 else 0]:
+            version = course_duplicate(course=original, language=language)
+            version.status = "published"
+            version.save()
+            if language == "pt":
+                translated.append(version)
+        lesson_complete(
+            user=learner,
+            lesson=Lesson.objects.filter(module__course__translation_of=original).first()
+            or Lesson.objects.filter(module__course=original).first(),
+        )
+    client.force_login(learner)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1):
+        response = get(client, reverse("ambassadors:dashboard"))
+    assert len(response.context["courses"]) == size * 2
+    assert {c.pk for c in response.context["courses"] if c.language == "pt"} == {
+        c.pk for c in translated
+    }
