@@ -47,6 +47,18 @@ def test_database_outage_shows_503_page_to_signed_in_user(learner_client, databa
 
 
 @pytest.mark.django_db
+def test_outage_page_speaks_the_browsers_language(client, learner, database_down):
+    database_down()
+    response = client.post(
+        reverse("login"),
+        {"username": "learner", "password": PASSWORD},
+        headers={"accept-language": "es"},
+    )
+    assert response.status_code == 503
+    assert "Dianova Training no está disponible temporalmente" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_database_outage_in_a_view_shows_503_page(client, learner, database_down):
     database_down()  # the login form reaches the database only in the view
     response = client.post(reverse("login"), {"username": "learner", "password": PASSWORD})
@@ -126,7 +138,7 @@ def test_404_page_is_friendly_and_in_the_users_language(client, organisation):
     assert response.status_code == 404
     body = response.content.decode()
     assert '<html lang="fr">' in body
-    assert "Error 404" in body or "404" in body
+    assert "Nous n’avons pas trouvé cette page" in body
     assert reverse("ambassadors:dashboard") in body
 
 
