@@ -14,13 +14,20 @@ from django.views.decorators.http import require_GET
 
 from courses.models import Course
 
-from . import exports, reports
-from .models import Organisation
+from . import exports, reports, services
+from .models import Level, Organisation
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """My training: courses in my language with my progress; assigned ones first."""
+    """My training: courses in my language with my progress; assigned ones first; and my
+    ambassador level (brought up to date with my courses first, see services)."""
+    ambassador = services.programme_sync(user=request.user)
+    level = (
+        Level.objects.filter(rank=ambassador.level).first()
+        if ambassador and ambassador.level
+        else None
+    )
     courses = list(
         Course.objects.for_language(get_language())
         .with_progress_for(request.user)
@@ -33,7 +40,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         .order_by("assigned_first", "due_date", "title")
     )
-    return render(request, "ambassadors/dashboard.html", {"courses": courses})
+    return render(
+        request,
+        "ambassadors/dashboard.html",
+        {"courses": courses, "ambassador": ambassador, "level": level},
+    )
 
 
 def _reports_access(view):

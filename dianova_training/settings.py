@@ -228,5 +228,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Open Badges issuer of the ambassador badges (published in every badge's JSON).
+BADGE_ISSUER_NAME = os.environ.get("BADGE_ISSUER_NAME", "Dianova International")
+BADGE_ISSUER_URL = os.environ.get("BADGE_ISSUER_URL", "https://www.dianova.org")
+BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "training@dianova.org")
+
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

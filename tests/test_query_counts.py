@@ -54,8 +54,8 @@ def get(client, url):
 
 def test_dashboard_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # courses in my language with progress (one annotated query)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1):
+    # ambassador membership (none here), courses in my language with progress
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 2):
         get(client, reverse("ambassadors:dashboard"))
 
 
