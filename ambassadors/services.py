@@ -184,23 +184,24 @@ def _record_automatic(user, facts: list[_Fact]) -> int:
     return new
 
 
-@transaction.atomic
 def programme_sync(
     *, user: AbstractBaseUser, profile: AmbassadorProfile | None = None, force: bool = False
 ) -> AmbassadorProfile | None:
     """Bring a member's programme up to date with their courses; None for non-members.
 
     Records "course completed" and "quiz passed" once each, then recomputes the level when
-    something new was recorded (or ``force``). Three queries when nothing changed.
+    something new was recorded (or ``force``). One query for a non-member; for a member,
+    three more (in a transaction) when nothing changed.
     """
     if profile is None:
         profile = AmbassadorProfile.objects.active().filter(user=user).first()
     if profile is None or profile.left_at is not None:
         return None
-    facts = _course_facts(user)
-    recorded = _record_automatic(user, facts) if facts else 0
-    if recorded or force:
-        level_recompute(profile=profile)
+    with transaction.atomic():
+        facts = _course_facts(user)
+        recorded = _record_automatic(user, facts) if facts else 0
+        if recorded or force:
+            level_recompute(profile=profile)
     return profile
 
 
