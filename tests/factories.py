@@ -192,7 +192,9 @@ def action_input(type_key: str, **fields):
         "url": f"https://www.facebook.com/dianova/posts/{next(_counter)}"
         if action_type.evidence_required
         else "",
-        "platform": Platform.objects.get(slug="facebook") if action_type.evidence_required else None,
+        "platform": Platform.objects.get(slug="facebook")
+        if action_type.evidence_required
+        else None,
         "language": "en",
         "follows_charter": True,
         "consent_confirmed": action_type.requires_consent,

@@ -182,7 +182,9 @@ def test_action_detail_of_someone_else_or_forged_is_404(client, member, portugal
     other = make_member(organisation=portugal, username="rui")
     theirs = log_action(other, "share")
     client.force_login(member.user)
-    assert client.get(reverse("ambassadors:action", kwargs={"action": theirs.pk})).status_code == 404
+    assert (
+        client.get(reverse("ambassadors:action", kwargs={"action": theirs.pk})).status_code == 404
+    )
     assert client.get("/ambassador/actions/999999/").status_code == 404
     assert client.get("/ambassador/actions/99999999999999999999999/").status_code == 404
     assert client.get("/ambassador/actions/abc/").status_code == 404

@@ -26,7 +26,9 @@ def test_ladder_new_member_without_the_course_has_no_level(member):
 
 
 def test_ladder_trained_when_the_core_course_is_completed_in_any_language(member, core_course):
-    french = make_course(modules=1, lessons=1, questions=2, language="fr", translation_of=core_course)
+    french = make_course(
+        modules=1, lessons=1, questions=2, language="fr", translation_of=core_course
+    )
     pass_course(member.user, french)
     services.programme_sync(user=member.user)
     assert reload(member).level == 1
@@ -56,7 +58,9 @@ def test_ladder_committed_needs_the_current_charter_version(climber, charter):
     services.programme_recompute_all()
     assert reload(profile).level == 1  # a new version asks everyone to accept again
     # ...but the badge earned for Committed is never silently removed.
-    assert BadgeAward.objects.filter(user=profile.user, badge_class__slug="level-2-committed").exists()
+    assert BadgeAward.objects.filter(
+        user=profile.user, badge_class__slug="level-2-committed"
+    ).exists()
 
     services.charter_accept(profile=reload(profile), charter=new_version)
     assert reload(profile).level == 2
@@ -66,9 +70,13 @@ def test_ladder_connected_needs_both_checklist_items(climber):
     profile = climber(2)
     services.checklist_update(profile=profile, affiliation_added=True, privacy_reviewed=False)
     assert reload(profile).level == 2
-    services.checklist_update(profile=reload(profile), affiliation_added=True, privacy_reviewed=True)
+    services.checklist_update(
+        profile=reload(profile), affiliation_added=True, privacy_reviewed=True
+    )
     assert reload(profile).level == 3
-    services.checklist_update(profile=reload(profile), affiliation_added=False, privacy_reviewed=True)
+    services.checklist_update(
+        profile=reload(profile), affiliation_added=False, privacy_reviewed=True
+    )
     assert reload(profile).level == 2
 
 
