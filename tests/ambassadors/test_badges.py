@@ -115,7 +115,7 @@ def test_badges_changed_criteria_never_remove_an_earned_badge(climber, trainer, 
 
 
 def test_openbadges_assertion_badgeclass_and_issuer_validate(client, awarded):
-    profile, award = awarded
+    _profile, award = awarded
     response = client.get(reverse("badges:assertion", kwargs={"award": award.pk}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
