@@ -153,21 +153,30 @@ def _course_facts(user) -> list[_Fact]:
     return facts
 
 
-def _record_automatic(user, facts: list[_Fact]) -> int:
-    """Record each fact as a verified automatic action once; return how many were new."""
-    types = {t.automatic: t for t in ActionType.objects.exclude(automatic="").filter(active=True)}
+def _unrecorded(user, facts: list[_Fact]) -> list[_Fact]:
+    """The facts not yet recorded as automatic actions (one query)."""
     known = set(
-        Action.objects.filter(user=user, action_type__automatic__in=[f.automatic for f in facts])
+        Action.objects.filter(user=user, action_type__automatic__in={f.automatic for f in facts})
         .exclude(source_key="")
         .values_list("action_type__automatic", "source_key")
     )
+    return [f for f in facts if (f.automatic, f.source_key) not in known]
+
+
+def _record_automatic(user, facts: list[_Fact]) -> int:
+    """Record each new fact as a verified automatic action, once; return how many were new."""
+    facts = _unrecorded(user, facts)
+    if not facts:
+        return 0
+    types = {t.automatic: t for t in ActionType.objects.exclude(automatic="").filter(active=True)}
     new = 0
     for fact in facts:
         action_type = types.get(fact.automatic)
-        if action_type is None or (fact.automatic, fact.source_key) in known:
+        if action_type is None:
             continue
         try:
-            # A savepoint: a concurrent sync inserting the same fact loses quietly.
+            # A savepoint: a concurrent sync inserting the same fact loses quietly, and the
+            # unique constraint guarantees the fact is recorded once.
             with transaction.atomic():
                 Action.objects.create(
                     user=user,
@@ -190,18 +199,18 @@ def programme_sync(
     """Bring a member's programme up to date with their courses; None for non-members.
 
     Records "course completed" and "quiz passed" once each, then recomputes the level when
-    something new was recorded (or ``force``). One query for a non-member; for a member,
-    three more (in a transaction) when nothing changed.
+    something new was recorded (or ``force``). One query for a non-member; three more for
+    a member when nothing changed (completions, passed quizzes, what is recorded already).
     """
     if profile is None:
         profile = AmbassadorProfile.objects.active().filter(user=user).first()
     if profile is None or profile.left_at is not None:
         return None
-    with transaction.atomic():
-        facts = _course_facts(user)
-        recorded = _record_automatic(user, facts) if facts else 0
-        if recorded or force:
-            level_recompute(profile=profile)
+    facts = _course_facts(user)
+    if (facts and _unrecorded(user, facts)) or force:
+        with transaction.atomic():
+            if _record_automatic(user, facts) or force:
+                level_recompute(profile=profile)
     return profile
 
 
