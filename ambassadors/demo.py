@@ -1,7 +1,9 @@
-"""Demo data: member organisations, the demo logins and staff with varied progress.
+"""Demo data: member organisations, the demo logins, staff with varied progress, the
+charter and the ambassador programme (see demo_programme.py).
 
 Idempotent: people are matched by username and only newly created staff get generated
-progress, so running it again changes nothing.
+progress (and only staff who never joined get a programme history), so running it again
+changes nothing.
 """
 
 import random
@@ -14,6 +16,8 @@ from django.db import transaction
 from courses import content, services
 from courses.models import Course, Lesson, Quiz
 
+from .charter import load_charters
+from .demo_programme import load_programme
 from .models import Organisation, StaffProfile
 
 ORGANISATIONS = [
@@ -135,6 +139,7 @@ def _take_quiz(user, quiz: Quiz, *, good: bool) -> None:
 def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
     """Create (or keep) the demo organisations, logins, staff and course content."""
     content.load_all()
+    load_charters()
     organisations = {}
     for name, slug, country, language in ORGANISATIONS:
         organisations[slug], _created = Organisation.objects.update_or_create(
@@ -158,11 +163,13 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
             defaults={
                 "organisation": organisations.get(login.organisation),
                 "language": login.language,
-                "manages_whole_network": login.username == "manager",
+                # The demo trainer verifies ambassador actions of the whole network.
+                "manages_whole_network": login.username in {"manager", "trainer"},
             },
         )
         user.groups.add(groups["Staff"])
         if login.role == "trainer":
+            trainer = user
             user.groups.add(groups["Trainers"])
         if login.role == "manager":
             user.groups.add(groups["Managers"])
@@ -170,6 +177,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                 profile.managed_organisations.set([organisations["dianova-portugal"]])
 
     rng = random.Random(seed)
+    staff = []
     originals = list(Course.objects.published().filter(translation_of__isnull=True))
     for slug, names in STAFF_NAMES.items():
         organisation = organisations[slug]
@@ -188,6 +196,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                 defaults={"organisation": organisation, "language": organisation.language},
             )
             user.groups.add(groups["Staff"])
+            staff.append(user)
             if created:
                 for original in originals:
                     version = (
@@ -197,4 +206,5 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                         or original
                     )
                     _simulate_progress(user, version, rng)
+    load_programme(staff=staff, trainer=trainer, seed=seed)
     return DEMO_LOGINS

@@ -193,23 +193,32 @@ def _record_automatic(user, facts: list[_Fact]) -> int:
     return new
 
 
+def _accepted_current_charter(user) -> bool:
+    current = CharterVersion.objects.published().order_by("-version")[:1]
+    return CharterAcceptance.objects.filter(user=user, charter__in=current).exists()
+
+
 def programme_sync(
     *, user: AbstractBaseUser, profile: AmbassadorProfile | None = None, force: bool = False
 ) -> AmbassadorProfile | None:
     """Bring a member's programme up to date with their courses; None for non-members.
 
     Records "course completed" and "quiz passed" once each, then recomputes the level when
-    something new was recorded (or ``force``). One query for a non-member; three more for
-    a member when nothing changed (completions, passed quizzes, what is recorded already).
+    something new was recorded, when a newer charter awaits acceptance, or on ``force``.
+    One query for a non-member; for a member, three more when nothing changed
+    (completions, passed quizzes, what is recorded already), four from Committed up.
     """
     if profile is None:
         profile = AmbassadorProfile.objects.active().filter(user=user).first()
     if profile is None or profile.left_at is not None:
         return None
     facts = _course_facts(user)
-    if (facts and _unrecorded(user, facts)) or force:
+    # A charter version published since (scheduled, or created outside the loader and the
+    # admin) takes Committed and above back until it is accepted: one query to notice it.
+    stale_charter = profile.level >= 2 and not _accepted_current_charter(user)
+    if (facts and _unrecorded(user, facts)) or force or stale_charter:
         with transaction.atomic():
-            if _record_automatic(user, facts) or force:
+            if _record_automatic(user, facts) or force or stale_charter:
                 level_recompute(profile=profile)
     return profile
 

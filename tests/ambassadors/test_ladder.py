@@ -199,3 +199,11 @@ def test_ladder_automatic_actions_do_not_count_as_monthly_activity(climber, trai
     levels = list(Level.objects.all())
     facts = ladder.collect_facts(reload(profile), levels)
     assert facts.active_months == ()  # only course, quiz and charter records so far
+
+
+def test_ladder_a_charter_published_later_is_noticed_on_my_training(client, climber):
+    profile = climber(3)
+    make_charter(2)  # e.g. a scheduled publication: no service ran
+    client.force_login(profile.user)
+    client.get(reverse("ambassadors:dashboard"))
+    assert reload(profile).level == 1

@@ -51,18 +51,19 @@ def programme_world(request, db):
 def test_programme_page_queries(client, programme_world, django_assert_num_queries):
     client.force_login(programme_world["viewer"].user)
     get(client, reverse("ambassadors:programme"))  # first visit may record course facts
-    # membership; sync (completions, passed quizzes, recorded facts); levels; facts (course
-    # completed, current charter, action counts, months); core course; my actions + their
-    # decisions; points; my badges
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 3 + 1 + 4 + 1 + 2 + 1 + 1):
+    # membership; sync (completions, passed quizzes, recorded facts, current charter
+    # accepted); levels; facts (course completed, current charter, action counts, months);
+    # core course; my actions + their decisions; points; my badges
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 4 + 1 + 4 + 1 + 2 + 1 + 1):
         get(client, reverse("ambassadors:programme"))
 
 
 def test_dashboard_with_level_queries(client, programme_world, django_assert_num_queries):
     client.force_login(programme_world["viewer"].user)
     get(client, reverse("ambassadors:dashboard"))
-    # membership; sync (completions, passed quizzes, recorded facts); my level; courses
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 3 + 1 + 1):
+    # membership; sync (completions, passed quizzes, recorded facts, current charter
+    # accepted); my level; courses
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 4 + 1 + 1):
         get(client, reverse("ambassadors:dashboard"))
 
 
