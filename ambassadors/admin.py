@@ -281,7 +281,11 @@ class BadgeClassAdmin(admin.ModelAdmin):
         return obj._awards
 
     def get_readonly_fields(self, request, obj=None):
+        # The slug is in every published badge URL: frozen once awarded.
         return ["slug"] if obj and obj.awards.exists() else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj and obj.awards.exists() else self.prepopulated_fields
 
 
 class BadgeAwardForm(forms.ModelForm):

@@ -452,3 +452,21 @@ def badge_revoke(*, award: BadgeAward, reason: str) -> BadgeAward:
         award.revocation_reason = reason[:300]
         award.save(update_fields=["revoked_at", "revocation_reason"])
     return award
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+RETENTION_AFTER_LEAVING = timedelta(days=365)
+
+
+@transaction.atomic
+def programme_purge_former(*, left_before) -> int:
+    """Delete what people who left before ``left_before`` had submitted (privacy notice:
+    kept twelve months after leaving, then deleted). Awarded badges stay valid. Returns the
+    number of former members purged."""
+    former = AmbassadorProfile.objects.filter(left_at__lt=left_before)
+    users = list(former.values_list("user_id", flat=True))
+    Action.objects.filter(user_id__in=users).delete()
+    CharterAcceptance.objects.filter(user_id__in=users).delete()
+    former.delete()
+    return len(users)
