@@ -18,6 +18,24 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Let every connection object restore the serialized test data (serialized_rollback).
+
+    Django keeps the data serialized at set-up on the connection object of the main context.
+    Playwright's sync API runs browser tests in another greenlet, whose context gets fresh
+    connection objects (asgiref Local) without it: a browser test that follows another
+    transactional test then starts on an empty, flushed database (no groups, no levels).
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
