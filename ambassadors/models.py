@@ -643,6 +643,10 @@ class Action(models.Model):
                 condition=~Q(source_key=""),
                 name="ambassadors_action_automatic_once",
             ),
+            # One post, one action: a double click or a second tab cannot log it twice.
+            models.UniqueConstraint(
+                fields=["user", "url"], condition=~Q(url=""), name="ambassadors_action_one_per_post"
+            ),
             models.CheckConstraint(
                 condition=Q(status="verified") | Q(points=0),
                 name="ambassadors_action_points_only_verified",

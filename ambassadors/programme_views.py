@@ -232,12 +232,16 @@ def action_new(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            action = services.action_log(profile=profile, data=form.to_input())
-            if action.status == Action.Status.VERIFIED:
-                messages.success(request, _("Logged. Thank you!"))
+            try:
+                action = services.action_log(profile=profile, data=form.to_input())
+            except services.DuplicateAction as duplicate:
+                form.add_error(None, duplicate.message)
             else:
-                messages.success(request, _("Logged. A trainer will verify it soon."))
-            return redirect("ambassadors:programme")
+                if action.status == Action.Status.VERIFIED:
+                    messages.success(request, _("Logged. Thank you!"))
+                else:
+                    messages.success(request, _("Logged. A trainer will verify it soon."))
+                return redirect("ambassadors:programme")
         messages.error(request, _("Please correct the errors below; nothing was saved."))
     return render(
         request,
@@ -275,8 +279,11 @@ def action_edit(request: HttpRequest, action: int) -> HttpResponse:
             except services.NotEditable:
                 messages.info(request, _("Only an action returned for changes can be edited."))
                 return redirect(action_obj)
-            messages.success(request, _("Sent back for verification."))
-            return redirect("ambassadors:programme")
+            except services.DuplicateAction as duplicate:
+                form.add_error(None, duplicate.message)
+            else:
+                messages.success(request, _("Sent back for verification."))
+                return redirect("ambassadors:programme")
         messages.error(request, _("Please correct the errors below; nothing was saved."))
     decisions = list(action_obj.decisions.select_related("decided_by"))
     return render(

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.models import CourseCompletion, QuizAttempt
 
@@ -45,6 +46,14 @@ class AlreadyDecided(Exception):
 
 class NotEditable(Exception):
     """Only a returned action can be edited, and only by its owner."""
+
+
+class DuplicateAction(Exception):
+    """The same post, the same colleague, or the same thing a moment ago: already logged."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 # --- Level -------------------------------------------------------------------------------
@@ -356,17 +365,49 @@ _INPUT_FIELDS = [
 ]
 
 
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def _check_duplicate(user, data: ActionInput, *, exclude_pk: int | None = None) -> None:
+    """Raise DuplicateAction for a post already logged, a colleague already mentored (and
+    not rejected), or the same thing logged a moment ago (a double click)."""
+    mine = Action.objects.filter(user=user).exclude(pk=exclude_pk)
+    if data.url and mine.filter(url=data.url).exists():
+        raise DuplicateAction(gettext("You have already logged this post."))
+    if data.colleague is not None and (
+        mine.filter(action_type=data.action_type, colleague=data.colleague)
+        .exclude(status=Action.Status.REJECTED)
+        .exists()
+    ):
+        raise DuplicateAction(gettext("You have already logged mentoring this colleague."))
+    if (
+        not data.url
+        and exclude_pk is None
+        and mine.filter(
+            action_type=data.action_type,
+            note=data.note,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).exists()
+    ):
+        raise DuplicateAction(gettext("You logged exactly this a moment ago."))
+
+
 @transaction.atomic
 def action_log(*, profile: AmbassadorProfile, data: ActionInput) -> Action:
     """Log an action (validated by ActionForm). Types needing no verification are verified
     at once, within their weekly cap."""
     if profile.left_at is not None:
         raise NotAMember
+    _lock_member(profile.user_id)  # one log at a time per member: duplicates are caught
+    _check_duplicate(profile.user, data)
     action = Action(user=profile.user, **{name: getattr(data, name) for name in _INPUT_FIELDS})
-    action.full_clean()
-    action.save()
+    action.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError:
+        raise DuplicateAction(gettext("You have already logged this post.")) from None
     if not data.action_type.needs_verification:
-        _lock_member(profile.user_id)
         action.points, action.capped = _points_for(action)
         action.status = Action.Status.VERIFIED
         action.verified_at = timezone.now()
@@ -381,12 +422,17 @@ def action_resubmit(*, action: Action, user: AbstractBaseUser, data: ActionInput
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if locked.user_id != user.pk or locked.status != Action.Status.RETURNED:
         raise NotEditable
+    _check_duplicate(user, data, exclude_pk=locked.pk)
     for name in _INPUT_FIELDS:
         setattr(locked, name, getattr(data, name))
     locked.status = Action.Status.SUBMITTED
     locked.submissions = F("submissions") + 1
-    locked.full_clean(exclude=["submissions"])
-    locked.save()
+    locked.full_clean(exclude=["submissions"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:
+        raise DuplicateAction(gettext("You have already logged this post.")) from None
     locked.refresh_from_db()
     return locked
 

@@ -101,8 +101,8 @@ def test_action_log_needs_membership(client, portugal):
 
 
 def test_action_without_verification_is_verified_at_once_within_its_cap(member):
-    for _ in range(4):
-        log_action(member, "suggestion")
+    for number in range(4):
+        log_action(member, "suggestion", note=f"Idea {number}")
     actions = Action.objects.filter(user=member.user, action_type__key="suggestion")
     assert all(a.status == Action.Status.VERIFIED for a in actions)
     assert sorted(a.points for a in actions) == [0, 3, 3, 3]  # weekly cap: 3 a week
@@ -228,3 +228,27 @@ def test_returned_action_edit_with_bad_link_saves_nothing(client, member, traine
     action.refresh_from_db()
     assert action.status == Action.Status.RETURNED
     assert action.url.startswith("https://www.facebook.com/")
+
+
+def test_action_logged_twice_is_refused_with_a_message(member_client, member, colleague):
+    url = reverse("ambassadors:action-new")
+    assert member_client.post(url, form_data()).status_code == 302
+    response = member_client.post(url, form_data())  # a double click, or the same post again
+    assert "You have already logged this post." in response.content.decode()
+    data = form_data("mentoring", url="", platform="", colleague=colleague.pk)
+    assert member_client.post(url, data).status_code == 302
+    response = member_client.post(url, data)
+    assert "You have already logged mentoring this colleague." in response.content.decode()
+    data = form_data("suggestion", url="", platform="", note="A video of the garden")
+    assert member_client.post(url, data).status_code == 302
+    response = member_client.post(url, data)
+    assert "You logged exactly this a moment ago." in response.content.decode()
+    assert Action.objects.filter(user=member.user, action_type__automatic="").count() == 3
+
+
+def test_action_one_post_one_action_in_the_database(member):
+    from django.db import IntegrityError, transaction
+
+    first = log_action(member, "share")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Action.objects.create(user=member.user, action_type=first.action_type, url=first.url)
