@@ -143,3 +143,11 @@ def test_period_start():
     assert leaderboard.period_start("quarter", now).date().isoformat() == "2025-12-01"
     assert leaderboard.period_start("year", now).date().isoformat() == "2026-01-01"
     assert leaderboard.period_start("all", now) is None
+
+
+def test_leaderboard_absurd_filter_values(client, member):
+    client.force_login(member.user)
+    for params in ({"organisation": "9" * 30}, {"country": "<b>"}, {"by": "x" * 5000}):
+        response = client.get(reverse("ambassadors:leaderboard"), params)
+        assert response.status_code == 200
+        assert "Unknown choice in the filters" in response.content.decode()

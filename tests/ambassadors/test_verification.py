@@ -205,3 +205,17 @@ def test_actions_of_members_who_left_leave_the_queue(client, trainer, queue):
     client.force_login(trainer)
     page = queue_page(client)
     assert queue["ana_share"].url not in page
+
+
+@pytest.mark.django_db
+def test_review_queue_absurd_filter_values_are_a_message_not_an_error(client, trainer, queue):
+    client.force_login(trainer)
+    for params in (
+        {"organisation": "9" * 30},
+        {"action_type": "-1"},
+        {"page": "-1"},
+        {"page": str(10**9)},
+        {"language": "<script>"},
+    ):
+        response = client.get(reverse("ambassadors:review"), params)
+        assert response.status_code == 200
