@@ -162,6 +162,11 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
 
 
+def _log(type_key: str) -> str:
+    """The log form with the action type chosen for the person."""
+    return f"{reverse('ambassadors:action-new')}?type={type_key}"
+
+
 def _requirements(level: Level, facts: LadderFacts, course_url: str) -> list[Requirement]:
     rule = level.rule
     if rule == Level.Rule.TRAINED:
@@ -197,7 +202,7 @@ def _requirements(level: Level, facts: LadderFacts, course_url: str) -> list[Req
                 _("Verified shares of official Dianova content"),
                 facts.verified_shares,
                 level.required_count,
-                reverse("ambassadors:action-new"),
+                _log("share"),
             )
         ]
     if rule == Level.Rule.STORYTELLER:
@@ -206,7 +211,7 @@ def _requirements(level: Level, facts: LadderFacts, course_url: str) -> list[Req
                 _("Verified original stories, with consent for anyone shown"),
                 facts.verified_stories,
                 level.required_count,
-                reverse("ambassadors:action-new"),
+                _log("story"),
             )
         ]
     streak = longest_streak(facts.active_months, facts.monthly_counts, level.required_count)
@@ -216,19 +221,19 @@ def _requirements(level: Level, facts: LadderFacts, course_url: str) -> list[Req
             % {"n": level.required_count},
             streak,
             level.months,
-            reverse("ambassadors:action-new"),
+            _log("share"),
         ),
         Requirement(
             _("Verified campaign actions"),
             facts.campaign_actions,
             level.campaign_actions,
-            reverse("ambassadors:action-new"),
+            _log("campaign"),
         ),
         Requirement(
             _("Colleagues mentored until they accepted the charter"),
             facts.mentees,
             level.mentees,
-            reverse("ambassadors:action-new"),
+            _log("mentoring"),
         ),
     ]
 

@@ -207,3 +207,17 @@ def test_ladder_a_charter_published_later_is_noticed_on_my_training(client, clim
     client.force_login(profile.user)
     client.get(reverse("ambassadors:dashboard"))
     assert reload(profile).level == 1
+
+
+def test_programme_page_shows_level_next_steps_points_and_badges(client, climber):
+    profile = climber(3)
+    client.force_login(profile.user)
+    response = client.get(reverse("ambassadors:programme"))
+    page = response.content.decode()
+    assert 'data-testid="level-name">Connected<' in page
+    assert "Next level: Relay" in page
+    assert "/ambassador/actions/new/?type=share" in page  # the next step, one click away
+    assert response.context["points"] == {"total": 35, "month": 35}  # course, quiz, charter
+    assert "Level 3 · Connected" in page
+    preselected = client.get("/ambassador/actions/new/?type=share").context["form"]
+    assert preselected.initial["action_type"] is not None
