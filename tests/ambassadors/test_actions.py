@@ -252,3 +252,15 @@ def test_action_one_post_one_action_in_the_database(member):
     first = log_action(member, "share")
     with pytest.raises(IntegrityError), transaction.atomic():
         Action.objects.create(user=member.user, action_type=first.action_type, url=first.url)
+
+
+def test_action_detail_shows_the_decisions(client, member, trainer):
+    action = log_action(member, "share")
+    services.action_decide(action=action, reviewer=trainer, decision="returned", note="Fix link")
+    client.force_login(member.user)
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Returned for changes" in page and "Fix link" in page and "Tiago Trainer" in page
+    assert reverse("ambassadors:action-edit", kwargs={"action": action.pk}) in page
+    assert client.get(reverse("ambassadors:leave")).status_code == 200
+    assert client.get(reverse("ambassadors:privacy")).status_code == 200
+    assert client.get(reverse("ambassadors:checklist")).status_code == 200
