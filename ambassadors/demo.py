@@ -1,4 +1,5 @@
-"""Demo data: member organisations, the demo logins and staff with varied progress.
+"""Demo data: member organisations, the demo logins, staff with varied progress, the
+charter and the ambassador programme (see demo_programme.py).
 
 Also two assignments of the course with due dates (Dianova Canada, due in three weeks;
 Dianova Portugal, already overdue, so the reports show it) and a demo ``learner`` who has
@@ -6,7 +7,7 @@ completed the course and so holds a certificate.
 
 Idempotent: people are matched by username and only newly created staff get generated
 progress, so running it again changes nothing (the assignments' due dates are set again
-relative to today).
+relative to today; only staff who never joined get a programme history).
 """
 
 import random
@@ -22,6 +23,8 @@ from courses import content, services
 from courses.models import Certificate, Course, Lesson, Quiz
 
 from . import services as programme
+from .charter import load_charters
+from .demo_programme import load_programme
 from .models import Organisation, StaffProfile
 
 ORGANISATIONS = [
@@ -143,6 +146,7 @@ def _take_quiz(user, quiz: Quiz, *, good: bool) -> None:
 def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
     """Create (or keep) the demo organisations, logins, staff and course content."""
     content.load_all()
+    load_charters()
     organisations = {}
     for name, slug, country, language in ORGANISATIONS:
         organisations[slug], _created = Organisation.objects.update_or_create(
@@ -166,11 +170,13 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
             defaults={
                 "organisation": organisations.get(login.organisation),
                 "language": login.language,
-                "manages_whole_network": login.username == "manager",
+                # The demo trainer verifies ambassador actions of the whole network.
+                "manages_whole_network": login.username in {"manager", "trainer"},
             },
         )
         user.groups.add(groups["Staff"])
         if login.role == "trainer":
+            trainer = user
             user.groups.add(groups["Trainers"])
         if login.role == "manager":
             user.groups.add(groups["Managers"])
@@ -178,6 +184,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                 profile.managed_organisations.set([organisations["dianova-portugal"]])
 
     rng = random.Random(seed)
+    staff = []
     originals = list(Course.objects.published().filter(translation_of__isnull=True))
     for slug, names in STAFF_NAMES.items():
         organisation = organisations[slug]
@@ -196,6 +203,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                 defaults={"organisation": organisation, "language": organisation.language},
             )
             user.groups.add(groups["Staff"])
+            staff.append(user)
             if created:
                 for original in originals:
                     version = (
@@ -209,6 +217,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
         user_ids=StaffProfile.objects.values_list("user_id", flat=True)
     )  # profiles created above get the courses assigned to their organisation
     _assign_and_certify(organisations)
+    load_programme(staff=staff, trainer=trainer, seed=seed)
     return DEMO_LOGINS
 
 

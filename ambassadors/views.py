@@ -31,7 +31,7 @@ from .forms import (
     page_number,
 )
 from .middleware import DATABASE_ERRORS, database_unavailable
-from .models import Assignment, Organisation, StaffProfile
+from .models import Assignment, Level, Organisation, StaffProfile
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -79,13 +79,24 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """My training: courses in my language with my progress; assigned ones first, soonest
-    due first, then the other published courses I may take on my own."""
+    due first, then the other published courses I may take on my own; and my ambassador
+    level (brought up to date with my courses first, see services.programme_sync)."""
+    ambassador = services.programme_sync(user=request.user)
+    level = (
+        Level.objects.filter(rank=ambassador.level).first()
+        if ambassador and ambassador.level
+        else None
+    )
     courses = list(
         Course.objects.for_language(get_language())
         .with_progress_for(request.user)
         .order_by(F("assigned").desc(), F("due_date").asc(nulls_last=True), "title", "pk")
     )
-    return render(request, "ambassadors/dashboard.html", {"courses": courses})
+    return render(
+        request,
+        "ambassadors/dashboard.html",
+        {"courses": courses, "ambassador": ambassador, "level": level},
+    )
 
 
 def _reports_access(view):

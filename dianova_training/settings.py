@@ -306,6 +306,10 @@ REMINDER_DUE_SOON_DAYS = envint("REMINDER_DUE_SOON_DAYS", "7")
 # Staff imports: the largest file accepted, in bytes, and the most rows in one file.
 STAFF_IMPORT_MAX_BYTES = envint("STAFF_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
 STAFF_IMPORT_MAX_ROWS = envint("STAFF_IMPORT_MAX_ROWS", "5000")
+# Open Badges issuer of the ambassador badges (published in every badge's JSON).
+BADGE_ISSUER_NAME = os.environ.get("BADGE_ISSUER_NAME", "Dianova International")
+BADGE_ISSUER_URL = os.environ.get("BADGE_ISSUER_URL", "https://www.dianova.org")
+BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "training@dianova.org")
 
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ambassadors.urls")),
     path("courses/", include("courses.urls")),
     path("certificates/", include("courses.certificate_urls")),
+    path("badges/", include("ambassadors.badge_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

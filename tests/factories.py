@@ -185,3 +185,97 @@ def attempt_post_data(attempt, *, right: bool = True, action: str = "submit") ->
             picked = [next(c.pk for c in choices if not c.is_correct)]
         data[f"q{question.pk}"] = [str(pk) for pk in picked]
     return data
+
+
+# --- Ambassador programme ----------------------------------------------------------------
+
+CORE_COURSE_KEY = "social-media"
+
+
+def make_core_course(**kwargs) -> Course:
+    """A small course carrying the key the "Trained" level looks for."""
+    course = make_course(**{"modules": 1, "lessons": 1, "questions": 2, **kwargs})
+    Course.objects.filter(pk=course.pk).update(key=CORE_COURSE_KEY)
+    course.key = CORE_COURSE_KEY
+    return course
+
+
+def pass_course(user, course) -> None:
+    """Complete every lesson and pass every quiz of ``course`` through the real services."""
+    from courses.services import attempt_start, attempt_submit, lesson_complete
+
+    for lesson in Lesson.objects.filter(module__course=course):
+        lesson_complete(user=user, lesson=lesson)
+    for quiz in course.quizzes.all():
+        attempt = attempt_start(user=user, quiz=quiz)
+        answers = {
+            q.pk: {c.pk for c in q.choices.all() if c.is_correct} for q in attempt.questions.all()
+        }
+        attempt_submit(attempt=attempt, answers=answers)
+
+
+def make_charter(version: int = 1, languages=("fr", "en")):
+    from django.utils import timezone
+
+    from ambassadors.models import CharterText, CharterVersion
+
+    charter = CharterVersion.objects.create(version=version, published_at=timezone.now())
+    for language in languages:
+        CharterText.objects.create(
+            charter=charter,
+            language=language,
+            title=f"Charter v{version} [{language}]",
+            body=f"### Rules\n\n1. **Personal is not private** (v{version}, {language}).",
+        )
+    return charter
+
+
+def make_member(user=None, *, organisation=None, **user_fields):
+    from ambassadors import services
+
+    user = user or make_user(organisation=organisation, **user_fields)
+    return services.programme_join(user=user)
+
+
+def make_trainer(username: str | None = None, *, organisation=None, manages=(), **kwargs):
+    return make_user(
+        username,
+        organisation=organisation,
+        groups=("Staff", "Trainers"),
+        manages=manages,
+        **kwargs,
+    )
+
+
+def action_input(type_key: str, **fields):
+    """An ActionInput of type ``type_key`` with a valid Facebook link and the charter tick."""
+    from ambassadors.models import ActionType, Platform
+    from ambassadors.services import ActionInput
+
+    action_type = ActionType.objects.get(key=type_key)
+    defaults = {
+        "url": f"https://www.facebook.com/dianova/posts/{next(_counter)}"
+        if action_type.evidence_required
+        else "",
+        "platform": Platform.objects.get(slug="facebook")
+        if action_type.evidence_required
+        else None,
+        "language": "en",
+        "follows_charter": True,
+        "consent_confirmed": action_type.requires_consent,
+    }
+    return ActionInput(action_type=action_type, **{**defaults, **fields})
+
+
+def log_action(profile, type_key: str, **fields):
+    from ambassadors import services
+
+    return services.action_log(profile=profile, data=action_input(type_key, **fields))
+
+
+def verify(action, trainer):
+    from ambassadors import services
+
+    services.action_decide(action=action, reviewer=trainer, decision="verified")
+    action.refresh_from_db()
+    return action

@@ -82,8 +82,8 @@ def get(client, url):
 
 def test_dashboard_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # courses in my language with progress (one annotated query)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1):
+    # ambassador membership (none here), courses in my language with progress
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 2):
         get(client, reverse("ambassadors:dashboard"))
 
 
@@ -309,7 +309,8 @@ def test_dashboard_queries_with_translations(client, db, size, django_assert_num
             or Lesson.objects.filter(module__course=original).first(),
         )
     client.force_login(learner)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1):
+    # ambassador membership (none here), courses in my language with progress
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 2):
         response = get(client, reverse("ambassadors:dashboard"))
     assert len(response.context["courses"]) == size * 2
     assert {c.pk for c in response.context["courses"] if c.language == "pt"} == {

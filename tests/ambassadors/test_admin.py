@@ -1,0 +1,93 @@
+"""Admins configure the programme in the Django admin."""
+
+import pytest
+from django.urls import reverse
+
+from ambassadors.models import (
+    Action,
+    ActionType,
+    BadgeAward,
+    BadgeClass,
+    CharterVersion,
+    Level,
+    Platform,
+)
+from tests.ambassadors.conftest import reload
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "level",
+        "actiontype",
+        "platform",
+        "campaign",
+        "charterversion",
+        "charteracceptance",
+        "ambassadorprofile",
+        "action",
+        "badgeclass",
+        "badgeaward",
+    ],
+)
+def test_admin_pages_of_the_programme_load(admin_client, climber, model):
+    climber(4)
+    assert admin_client.get(f"/admin/ambassadors/{model}/").status_code == 200
+    obj = {
+        "level": Level,
+        "actiontype": ActionType,
+        "platform": Platform,
+        "charterversion": CharterVersion,
+        "action": Action,
+        "badgeclass": BadgeClass,
+        "badgeaward": BadgeAward,
+    }.get(model)
+    if obj is not None:
+        pk = obj.objects.first().pk
+        assert admin_client.get(f"/admin/ambassadors/{model}/{pk}/change/").status_code == 200
+
+
+def test_admin_changing_a_threshold_recomputes_levels(admin_client, climber):
+    profile = climber(4)
+    relay = Level.objects.get(rule=Level.Rule.RELAY)
+    data = {
+        "name": "Relay",
+        "description": relay.description,
+        "course_key": "",
+        "required_count": 3,
+        "months": relay.months,
+        "campaign_actions": relay.campaign_actions,
+        "mentees": relay.mentees,
+    }
+    response = admin_client.post(f"/admin/ambassadors/level/{relay.pk}/change/", data)
+    assert response.status_code == 302
+    assert reload(profile).level == 3
+
+
+def test_admin_revokes_a_badge_with_a_reason(admin_client, climber):
+    profile = climber(2)
+    award = BadgeAward.objects.filter(user=profile.user).first()
+    url = f"/admin/ambassadors/badgeaward/{award.pk}/change/"
+    response = admin_client.post(url, {"revoke": "on", "revocation_reason": ""})
+    assert response.status_code == 200  # the reason is required
+    admin_client.post(url, {"revoke": "on", "revocation_reason": "Awarded in error"})
+    award.refresh_from_db()
+    assert award.is_revoked and award.revocation_reason == "Awarded in error"
+    assert (
+        admin_client.get(reverse("badges:assertion", kwargs={"award": award.pk})).status_code == 410
+    )
+
+
+def test_admin_levels_cannot_be_added_or_deleted(admin_client):
+    assert admin_client.get("/admin/ambassadors/level/add/").status_code == 403
+    level = Level.objects.first()
+    assert admin_client.get(f"/admin/ambassadors/level/{level.pk}/delete/").status_code == 403
