@@ -33,10 +33,23 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from ambassadors import services as programme
+from ambassadors.models import BadgeAward, BadgeClass
 from ambassadors.services import assignment_create
 from courses.models import CourseCompletion, Lesson, Status
 from courses.services import attempt_start, certificate_issue, certificate_revoke
-from tests.factories import make_course, make_manager, make_organisation, make_user
+from tests.factories import (
+    log_action,
+    make_charter,
+    make_core_course,
+    make_course,
+    make_manager,
+    make_member,
+    make_organisation,
+    make_user,
+    pass_course,
+    verify,
+)
 
 # --- what the crawl visits -------------------------------------------------------------------
 
@@ -113,6 +126,9 @@ class World:
     stranger_attempt: Any
     assignments: list
     certificates: list
+    actions: list
+    badge_classes: list
+    awards: list
 
 
 def build_world() -> World:
@@ -147,6 +163,21 @@ def build_world() -> World:
         )
         certificates.append(certificate_issue(completion=completion))
     certificate_revoke(certificate=certificates[1], reason="Issued by mistake")
+    # The ambassador programme: the learner is a member with a badge and an action awaiting
+    # review; the Spanish colleague has a verified action; the trainer decides.
+    core = make_core_course()
+    make_charter(1)
+    profiles = [make_member(user=person) for person in (learner, stranger)]
+    for person in (learner, stranger):
+        pass_course(person, core)
+        programme.programme_sync(user=person)
+    pending = log_action(profiles[0], "share")
+    decided = verify(log_action(profiles[1], "share"), users["trainer"])
+    awards = list(BadgeAward.objects.filter(user__in=[learner, stranger]).order_by("user_id"))
+    badge_classes = [
+        awards[0].badge_class,
+        BadgeClass.objects.exclude(pk=awards[0].badge_class_id)[0],
+    ]
     return World(
         users=users,
         learner=learner,
@@ -164,6 +195,9 @@ def build_world() -> World:
         stranger_attempt=stranger_attempt,
         assignments=assignments,
         certificates=certificates,
+        actions=[pending, decided],
+        badge_classes=badge_classes,
+        awards=awards,
     )
 
 
@@ -183,6 +217,12 @@ REAL_VALUES: dict[str, Callable[[World], list]] = {
     "person": lambda w: [w.learner.pk, w.stranger.pk, w.users["admin"].pk],
     # The learner's certificate, then a revoked one of someone else.
     "code": lambda w: [c.code for c in w.certificates],
+    # The learner's action awaiting review, then someone else's verified one.
+    "action": lambda w: [a.pk for a in w.actions],
+    # A badge the learner holds, then another badge class.
+    "slug": lambda w: [b.slug for b in w.badge_classes],
+    # The learner's badge award, then the Spanish colleague's.
+    "award": lambda w: [w.awards[0].pk, w.awards[-1].pk],
 }
 # Tried in every parameter, as raw path text: ids that exist nowhere, an integer no column
 # holds, path traversal, a NUL byte, a negative number, something long.
