@@ -20,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ambassadors.services import assignment_create
+from courses.content import CONTENT_ROOT, load_course, read_course_dir
 from courses.models import Certificate, Choice, Course, Lesson, Question, Quiz, QuizAttempt, Status
 from courses.services import attempt_start, attempt_submit, course_check_completion, lesson_complete
 from tests.e2e.conftest import login
@@ -62,6 +63,9 @@ def site(db) -> Site:
     spain = make_organisation("Dianova Spain", country="ES")
     course = make_course(modules=2, lessons=2, questions=2, time_limit_minutes=20)
     draft = make_course(modules=1, lessons=1, questions=2, status=Status.DRAFT)
+    Course.objects.filter(pk=course.pk).update(
+        description="### What you will learn\n\nTo *tell stories*.\n\n#### In short\n\n- one\n- two"
+    )
     first_quiz, second_quiz = Quiz.objects.filter(course=course).order_by("module__order")
     make_question(second_quiz, kind=Question.Kind.MULTIPLE, right=2, wrong=1, text="Pick two?")
     make_question(second_quiz, kind=Question.Kind.TRUE_FALSE, right=1, wrong=1, text="True?")
@@ -262,4 +266,33 @@ def test_learner_takes_the_quiz_with_the_keyboard_only(page, site_url, site, csp
     expect(page.get_by_text("Passed. Well done!")).to_be_visible()
     site.open_attempt.refresh_from_db()
     assert site.open_attempt.is_submitted and site.open_attempt.passed
+    assert csp_violations == []
+
+
+def test_the_real_course_content_has_no_serious_accessibility_violation(
+    page, site_url, csp_violations
+):
+    """The course as written in content/ (English): its page, every lesson (images, tables,
+    videos), every quiz page and an attempt at each quiz, as a learner."""
+    (english, *_translations) = read_course_dir(CONTENT_ROOT / "social-media")
+    course = load_course(english)
+    Course.objects.filter(pk=course.pk).update(sequential=False)  # every step reachable
+    learner = make_user("ana", first_name="Ana", last_name="Silva")
+    paths = [course.get_absolute_url()]
+    paths += [lesson.get_absolute_url() for lesson in Lesson.objects.filter(module__course=course)]
+    for quiz in Quiz.objects.filter(course=course):
+        paths += [
+            quiz.get_absolute_url(),
+            attempt_start(user=learner, quiz=quiz).get_absolute_url(),
+        ]
+    assert len(paths) > 20
+
+    login(page, site_url, "ana", PASSWORD)
+    found = {}
+    for path in paths:
+        response = page.goto(f"{site_url}{path}")
+        assert response.status == 200, f"{path}: HTTP {response.status}"
+        if violations := axe_violations(page):
+            found[path] = describe(violations)
+    assert not found, "\n".join(f"{path}:\n{text}" for path, text in found.items())
     assert csp_violations == []
