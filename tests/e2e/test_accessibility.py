@@ -225,6 +225,20 @@ def test_learner_takes_the_quiz_with_the_keyboard_only(page, site_url, site, csp
                 return current
         raise AssertionError(f"{key} never reached the wanted element")
 
+    def submit_with_enter() -> None:
+        button = tab_until(lambda el: el["tag"] == "BUTTON" and "Submit my answers" in el["text"])
+        assert button["value"] == "submit"
+        page.keyboard.press("Enter")
+        page.wait_for_load_state("load")
+
+    # Submitting with nothing answered: the page says what is missing, in each question's
+    # description (read out when the learner tabs into it), and stays accessible.
+    submit_with_enter()
+    expect(page.get_by_text("Please correct the errors below; nothing was saved.")).to_be_visible()
+    first = page.get_by_role("group", name=re.compile(r"^Question 1\."))
+    expect(first).to_have_accessible_description(re.compile("Please answer this question."))
+    assert not (violations := axe_violations(page)), describe(violations)
+
     # Tab from the top of the page into the first question.
     for position, question in enumerate(questions):
         name = f"q{question.pk}"
@@ -259,9 +273,7 @@ def test_learner_takes_the_quiz_with_the_keyboard_only(page, site_url, site, csp
         checked = page.locator(f"input[name=q{question.pk}]:checked")
         expect(checked).to_have_count(sum(c.is_correct for c in question.choices.all()))
 
-    submit = tab_until(lambda el: el["tag"] == "BUTTON" and "Submit my answers" in el["text"])
-    assert submit["value"] == "submit"
-    page.keyboard.press("Enter")
+    submit_with_enter()
     expect(page.get_by_text("Your score: 100%")).to_be_visible()
     expect(page.get_by_text("Passed. Well done!")).to_be_visible()
     site.open_attempt.refresh_from_db()
