@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ambassadors.models import Action
 from ambassadors.services import assignment_create
 from courses.content import CONTENT_ROOT, load_course, read_course_dir
 from courses.models import Certificate, Choice, Course, Lesson, Question, Quiz, QuizAttempt, Status
@@ -27,8 +28,11 @@ from tests.e2e.conftest import login
 from tests.factories import (
     PASSWORD,
     attempt_post_data,
+    log_action,
+    make_charter,
     make_course,
     make_manager,
+    make_member,
     make_organisation,
     make_question,
     make_user,
@@ -51,6 +55,7 @@ class Site:
     submitted_attempt: QuizAttempt
     certificate: Certificate
     learner_id: int
+    action: Action
 
 
 @pytest.fixture
@@ -104,6 +109,11 @@ def site(db) -> Site:
     attempt_submit(attempt=short_attempt, answers=_answers(short_attempt))
     course_check_completion(user=rosa, course=short)
 
+    # Ana joins the ambassador programme and logs a share, awaiting the trainer's review.
+    make_charter()
+    member = make_member(user=ana)
+    action = log_action(member, "share")
+
     return Site(
         course=course,
         draft=draft,
@@ -113,6 +123,7 @@ def site(db) -> Site:
         submitted_attempt=submitted,
         certificate=Certificate.objects.get(user=rosa),
         learner_id=ana.pk,
+        action=action,
     )
 
 
@@ -152,6 +163,13 @@ PAGES = [
     Page("draft course preview", "trainer", lambda s: s.draft.get_absolute_url()),
     Page("draft lesson preview", "trainer", lambda s: _first_lesson(s.draft).get_absolute_url()),
     Page("quiz preview", "trainer", lambda s: f"/admin/courses/quiz/{s.quiz.pk}/preview/"),
+    Page("my ambassador page", "ana", lambda s: "/ambassador/"),
+    Page("programme privacy notice", "ana", lambda s: "/ambassador/privacy/"),
+    Page("social-media charter", "ana", lambda s: "/ambassador/charter/"),
+    Page("log an action", "ana", lambda s: "/ambassador/actions/new/"),
+    Page("my action", "ana", lambda s: s.action.get_absolute_url()),
+    Page("leaderboard", "ana", lambda s: "/ambassador/leaderboard/"),
+    Page("verification queue", "trainer", lambda s: "/ambassador/review/"),
 ]
 
 
