@@ -8,14 +8,15 @@ Sections:
 - course completion (``course_report``): one row per person in scope for one course;
 - overview (``overview``): completion per course and per organisation, overdue counts;
 - per person (``person_report``): one learner's courses and quiz attempts;
-- ambassador programme (``ambassador_overview``, ``person_ambassador_actions``): placeholders
-  until issue 5 (levels, verified actions, badges) is merged.
+- ambassador programme (``ambassador_overview``, ``person_ambassador_actions``): members'
+  levels, verified actions and the verification backlog, members only (people who left the
+  programme count nowhere but in anonymous totals).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -43,7 +44,16 @@ from django.utils.translation import gettext_lazy
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status, SubqueryCount
 from courses.progress import CourseShape, annotate_progress, course_shape
 
-from .models import Assignment, Organisation, StaffProfile, staff_in_scope
+from .models import (
+    Action,
+    AmbassadorProfile,
+    Assignment,
+    Level,
+    Organisation,
+    StaffProfile,
+    staff_in_scope,
+    translated,
+)
 
 
 class ProgressStatus:
@@ -359,28 +369,81 @@ class OrganisationSummary:
         return list(zip(self.completed, self.rates, strict=True))
 
 
+# The period of the programme's figures: "active" means a verified action in these days.
+AMBASSADOR_PERIOD_DAYS = 90
+AMBASSADOR_WEEKS = 12
+
+
 @dataclass
 class AmbassadorOverview:
-    """The ambassador programme's figures for the manager's scope.
-
-    TODO(issue 5): filled once the ambassador programme (levels, verified actions, badges)
-    is merged. Until then ``available`` is False and every figure is empty, and the overview
-    page says so.
-    """
+    """The ambassador programme's figures for the manager's scope (members only)."""
 
     available: bool = False
-    active_ambassadors_rate: int | None = None  # % of staff with a verified action in the period
+    period_days: int = AMBASSADOR_PERIOD_DAYS
+    active_ambassadors: int = 0
+    active_ambassadors_rate: int = 0  # % of staff with a verified action in the period
     staff_per_level: list[tuple[str, int]] = field(default_factory=list)  # the funnel
     verified_actions_over_time: list[tuple[date, int]] = field(default_factory=list)
-    verification_backlog: int | None = None
+    verification_backlog: int = 0
     median_days_to_verify: Decimal | None = None
 
 
 def ambassador_overview(*, manager, organisations: list[Organisation]) -> AmbassadorOverview:
-    """TODO(issue 5): compute the programme's figures for ``organisations`` (the manager's
-    scope): active ambassadors, staff per level, verified actions per week, backlog and
-    median time to verify. Returns empty data until then."""
-    return AmbassadorOverview()
+    """The programme's figures for the staff in ``manager``'s scope. Five queries: levels,
+    members per level, active members, verified actions per week with their delays, backlog.
+
+    The funnel starts with the staff who have not joined; the median time to verify is over
+    the actions verified in the period (days from logging to verification).
+    """
+    scope = staff_in_scope(manager).filter(profile__organisation__in=organisations)
+    staff_total = scope.count()
+    since = timezone.now() - timedelta(days=AMBASSADOR_PERIOD_DAYS)
+    levels = {level.rank: translated(level.name) for level in Level.objects.order_by("rank")}
+    per_level = dict(
+        AmbassadorProfile.objects.active()
+        .filter(user__in=scope.values("pk"))
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    members = sum(per_level.values())
+    funnel = [(_("Not in the programme"), max(0, staff_total - members))]
+    funnel.append((_("Joined, no level yet"), per_level.get(0, 0)))
+    funnel += [(name, per_level.get(rank, 0)) for rank, name in sorted(levels.items())]
+    verified = Action.objects.of_members().verified().manual().filter(user__in=scope.values("pk"))
+    active = verified.filter(verified_at__gte=since).values("user").distinct().count()
+    weeks_since = timezone.now() - timedelta(weeks=AMBASSADOR_WEEKS)
+    per_week: dict[date, int] = defaultdict(int)
+    delays = []
+    for verified_at, created_at in verified.filter(
+        verified_at__gte=min(since, weeks_since)
+    ).values_list("verified_at", "created_at"):
+        if verified_at >= weeks_since:
+            day = timezone.localdate(verified_at)
+            per_week[day - timedelta(days=day.weekday())] += 1
+        if verified_at >= since:
+            delays.append((verified_at - created_at).total_seconds() / 86400)
+    backlog = (
+        Action.objects.of_members()
+        .filter(user__in=scope.values("pk"), status=Action.Status.SUBMITTED)
+        .count()
+    )
+    median = None
+    if delays:
+        delays.sort()
+        middle = len(delays) // 2
+        value = delays[middle] if len(delays) % 2 else (delays[middle - 1] + delays[middle]) / 2
+        median = Decimal(str(round(value, 1)))
+    return AmbassadorOverview(
+        available=True,
+        active_ambassadors=active,
+        active_ambassadors_rate=_rate(active, staff_total),
+        staff_per_level=funnel,
+        verified_actions_over_time=sorted(per_week.items()),
+        verification_backlog=backlog,
+        median_days_to_verify=median,
+    )
 
 
 @dataclass
@@ -421,6 +484,24 @@ class Overview:
                 "labels": [o.organisation.name for o in self.by_organisation],
                 "datasets": [
                     {"label": _("Overdue"), "data": [o.overdue for o in self.by_organisation]}
+                ],
+            },
+            "levels": {
+                "labels": [name for name, _n in self.ambassadors.staff_per_level],
+                "datasets": [
+                    {
+                        "label": _("Staff"),
+                        "data": [n for _name, n in self.ambassadors.staff_per_level],
+                    }
+                ],
+            },
+            "actions": {
+                "labels": [str(week) for week, _n in self.ambassadors.verified_actions_over_time],
+                "datasets": [
+                    {
+                        "label": _("Verified actions"),
+                        "data": [n for _week, n in self.ambassadors.verified_actions_over_time],
+                    }
                 ],
             },
         }
@@ -475,6 +556,18 @@ class Overview:
                 name=_("Organisations"),
                 headers=self.organisation_headers(),
                 rows=[self.organisation_cells(o) for o in self.by_organisation],
+            ),
+            Table(
+                key="levels",
+                name=_("Ambassador levels"),
+                headers=[_("Level"), _("Staff")],
+                rows=[list(row) for row in self.ambassadors.staff_per_level],
+            ),
+            Table(
+                key="actions",
+                name=_("Verified actions"),
+                headers=[_("Week of"), _("Verified actions")],
+                rows=[list(row) for row in self.ambassadors.verified_actions_over_time],
             ),
         ]
 
@@ -640,9 +733,14 @@ class PersonReport:
 
 
 def person_ambassador_actions(person) -> list:
-    """TODO(issue 5): the person's ambassador actions (level, verified actions, badges) for
-    the per-person page. Empty until the ambassador programme is merged."""
-    return []
+    """The person's ambassador actions, newest first, if they are a current member of the
+    programme (someone who left is shown nothing). One query."""
+    return list(
+        Action.objects.of_members()
+        .filter(user=person)
+        .select_related("action_type", "platform")
+        .order_by("-created_at")
+    )
 
 
 def person_report(*, person, today: date | None = None) -> PersonReport:

@@ -4,6 +4,8 @@ Python-Markdown renders, nh3 (the Ammonia sanitiser) keeps only an allow-list of
 attributes, so whatever a trainer pastes cannot run script in a learner's browser.
 """
 
+import re
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -47,9 +49,31 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-def render(text: str) -> SafeString:
-    """Return sanitised HTML for Markdown ``text``; links get rel="noopener noreferrer"."""
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _shift_headings(html: str, top: int) -> str:
+    """Renumber headings so the highest in ``html`` is ``h<top>``, keeping their nesting.
+
+    Pages show trainer-written Markdown under their own h1; authors write "###" for a
+    section, which would skip a level (WCAG 1.3.1, axe "heading-order"). Levels past h6 stay h6.
+    """
+    levels = [int(level) for _slash, level in HEADING_TAG.findall(html)]
+    if not levels:
+        return html
+    shift = top - min(levels)
+    return HEADING_TAG.sub(
+        lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, 1), 6)}", html
+    )
+
+
+def render(text: str, *, top_heading: int = 2) -> SafeString:
+    """Return sanitised HTML for Markdown ``text``; links get rel="noopener noreferrer".
+
+    Headings are renumbered to start at ``top_heading`` (the page around it has the h1).
+    """
     html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _shift_headings(html, top_heading)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -123,15 +123,16 @@ def test_reports_overview_queries(client, world, django_assert_num_queries):
     client.force_login(world["manager"])
     # organisations in scope, staff per organisation, courses in use, their published
     # translations, completions per (organisation, course), enrolment facts per (organisation,
-    # course)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
+    # course); the programme: staff count, levels, members per level, active members,
+    # verified actions with their delays, backlog
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6 + 6):
         get(client, reverse("ambassadors:reports"))
 
 
 @pytest.mark.parametrize("export", ["?format=csv", "?format=xlsx"])
 def test_reports_overview_export_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6):
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 6 + 6):
         get(client, reverse("ambassadors:reports") + export)
 
 
@@ -166,8 +167,9 @@ def test_course_report_export_queries(client, world, django_assert_num_queries, 
 def test_person_report_queries(client, world, django_assert_num_queries, export):
     client.force_login(world["manager"])
     url = reverse("ambassadors:person-report", kwargs={"person": world["learner"].pk}) + export
-    # the person (with profile and organisation), their courses with progress, their attempts
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 3):
+    # the person (with profile and organisation), their courses with progress, their
+    # attempts, their ambassador actions
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
         get(client, url)
 
 

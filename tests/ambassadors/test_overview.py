@@ -64,7 +64,7 @@ def test_overview_completion_and_overdue_per_course_and_organisation(network):
     assert portugal.overdue == 1
     assert organisations["Dianova Spain"].overdue == 1
     assert overview.overdue == 2
-    assert overview.ambassadors.available is False  # TODO(issue 5)
+    assert overview.ambassadors.available  # figures in tests/ambassadors/test_programme_reports.py
 
 
 @pytest.mark.django_db
@@ -96,7 +96,10 @@ def test_overview_charts_get_the_numbers_of_the_tables_without_inline_script(cli
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag
     assert "chart.umd.min" in html and "js/reports" in html
-    assert html.count("<canvas") == 3 and html.count("<table") == 2
+    # completion per course and per organisation, overdue, ambassador levels, actions per week
+    assert html.count("<canvas") == 5 and html.count("<table") == 4
+    funnel = overview.ambassadors.staff_per_level
+    assert data["levels"]["datasets"][0]["data"] == [n for _name, n in funnel]
 
 
 @pytest.mark.django_db
@@ -124,7 +127,12 @@ def test_overview_exports_match_the_page(client, network):
     workbook = openpyxl.load_workbook(
         io.BytesIO(b"".join(client.get(URL + "?format=xlsx").streaming_content)), read_only=True
     )
-    assert workbook.sheetnames == ["Courses", "Organisations"]
+    assert workbook.sheetnames == [
+        "Courses",
+        "Organisations",
+        "Ambassador levels",
+        "Verified actions",
+    ]
     sheet_courses = list(workbook["Courses"].iter_rows(min_row=2, values_only=True))
     sheet_organisations = list(workbook["Organisations"].iter_rows(min_row=2, values_only=True))
     for summary, text, cells in zip(overview.courses, courses_csv[1:], sheet_courses, strict=True):

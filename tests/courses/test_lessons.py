@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from courses import markdown
 from courses.models import CourseCompletion, Lesson, LessonCompletion, Status
 from tests.factories import make_course
 
@@ -29,7 +30,7 @@ def test_lesson_renders_markdown_and_strips_script(learner_client, course):
     response = learner_client.get(lesson_url(course, lesson))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h3>Heading</h3>" in html
+    assert "<h2>Heading</h2>" in html  # the page's h1 is the lesson title: no level skipped
     assert "<strong>bold</strong>" in html
     assert "<script>alert" not in html
     assert "javascript:alert" not in html
@@ -116,3 +117,12 @@ def test_course_without_quizzes_completes_with_its_last_lesson(learner_client, l
     assert not CourseCompletion.objects.filter(user=learner).exists()
     learner_client.post(complete_url(course, lessons[1]))
     assert CourseCompletion.objects.filter(user=learner, course=course).count() == 1
+
+
+def test_markdown_headings_start_below_the_page_title_and_keep_their_nesting():
+    html = markdown.render("### Section\n\ntext\n\n#### Detail\n\n`<h3>` stays code\n\n### Next")
+    assert html == (
+        "<h2>Section</h2>\n<p>text</p>\n<h3>Detail</h3>\n"
+        "<p><code>&lt;h3&gt;</code> stays code</p>\n<h2>Next</h2>"
+    )
+    assert markdown.render("# Title\n\n###### Deep") == "<h2>Title</h2>\n<h6>Deep</h6>"
