@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
@@ -12,6 +13,7 @@ from .models import (
     ActionType,
     AmbassadorProfile,
     Assignment,
+    AuditEvent,
     BadgeAward,
     BadgeClass,
     BadgeCriterion,
@@ -122,11 +124,11 @@ class AssignmentAdmin(admin.ModelAdmin):
         services.assignment_save(assignment=obj, previous=previous)
 
     def delete_model(self, request, obj):
-        services.assignment_delete(assignment=obj)
+        services.assignment_delete(assignment=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for assignment in queryset:
-            services.assignment_delete(assignment=assignment)
+            services.assignment_delete(assignment=assignment, actor=request.user)
 
 
 # --- Ambassador programme ----------------------------------------------------------------
@@ -386,3 +388,47 @@ class BadgeAwardAdmin(admin.ModelAdmin):
             services.badge_revoke(award=obj, reason=form.cleaned_data["revocation_reason"])
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: exports, imports, assignments and verification decisions.
+    Changes made in the admin itself are under "Admin log" below."""
+
+    list_display = ["created_at", "actor_name", "verb", "target"]
+    list_filter = ["verb"]
+    search_fields = ["actor_name", "target"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "actor", "actor_name", "verb", "target", "details"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LogEntry)
+class AdminLogAdmin(admin.ModelAdmin):
+    """Every change made through the admin (Django's own log), read-only, for superusers."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
+    list_filter = ["action_flag", "content_type"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["object_repr", "user__username"]
+    date_hierarchy = "action_time"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

@@ -1008,3 +1008,43 @@ class BadgeAward(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+# --- Audit trail ---------------------------------------------------------------------------
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: exports, imports, assignments and verification decisions.
+
+    Changes made in the admin are in Django's own admin log (LogEntry), shown next to it.
+    The actor's username is copied so the trail survives the account's deletion.
+    """
+
+    class Verb(models.TextChoices):
+        REPORT_EXPORTED = "report_exported", _("Report exported")
+        STAFF_IMPORTED = "staff_imported", _("Staff imported")
+        ASSIGNMENT_CREATED = "assignment_created", _("Course assigned")
+        ASSIGNMENT_REMOVED = "assignment_removed", _("Assignment removed")
+        ACTION_DECIDED = "action_decided", _("Ambassador action decided")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    actor_name = models.CharField(_("username"), max_length=150, blank=True)
+    verb = models.CharField(_("what"), max_length=30, choices=Verb)
+    target = models.CharField(_("on"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_verb_display()}"

@@ -22,12 +22,14 @@ from django.utils.translation import gettext
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status
 
 from . import badges, ladder
+from .audit import audit_record
 from .models import (
     Action,
     ActionDecision,
     ActionType,
     AmbassadorProfile,
     Assignment,
+    AuditEvent,
     BadgeAward,
     Campaign,
     CharterAcceptance,
@@ -186,6 +188,12 @@ def assignment_create(
     reached = set()
     for assignment in saved:
         reached |= _users_reached(assignment)
+        audit_record(
+            actor=assigned_by,
+            verb=AuditEvent.Verb.ASSIGNMENT_CREATED,
+            target=assignment,
+            details={"due_date": due_date.isoformat() if due_date else None},
+        )
     enrolments_sync(user_ids=reached)
     return saved
 
@@ -204,10 +212,11 @@ def assignment_save(*, assignment: Assignment, previous: Assignment | None = Non
 
 
 @transaction.atomic
-def assignment_delete(*, assignment: Assignment) -> None:
+def assignment_delete(*, assignment: Assignment, actor: AbstractBaseUser | None = None) -> None:
     """Remove the assignment; learners keep their progress but no longer see it as assigned
     (unless another assignment still reaches them)."""
     reached = _users_reached(assignment)
+    audit_record(actor=actor, verb=AuditEvent.Verb.ASSIGNMENT_REMOVED, target=assignment)
     assignment.delete()
     enrolments_sync(user_ids=reached)
 
@@ -686,6 +695,12 @@ def action_decide(
             )
     except IntegrityError:
         raise AlreadyDecided from None
+    audit_record(
+        actor=reviewer,
+        verb=AuditEvent.Verb.ACTION_DECIDED,
+        target=f"action {locked.pk}",
+        details={"decision": decision, "member": locked.user_id},
+    )
     if decision == ActionDecision.Decision.VERIFIED and profile.left_at is None:
         level_recompute(profile=profile)
     action.status, action.points, action.capped = locked.status, locked.points, locked.capped

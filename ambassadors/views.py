@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.models import Course
 
 from . import exports, imports, reports, services
+from .audit import audit_record
 from .forms import (
     AssignmentForm,
     CourseReportFilterForm,
@@ -31,7 +32,7 @@ from .forms import (
     page_number,
 )
 from .middleware import DATABASE_ERRORS, database_unavailable
-from .models import Assignment, Level, Organisation, StaffProfile
+from .models import Assignment, AuditEvent, Level, Organisation, StaffProfile
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -120,9 +121,17 @@ def _export(request: HttpRequest, stem: str, tables) -> HttpResponse | None:
     """The export asked for by ``?format=``, or None to render the page."""
     export_format = request.GET.get("format", "")
     if export_format in exports.FORMATS:
-        return exports.export_response(
+        response = exports.export_response(
             export_format, slugify(stem), tables, request.GET.get("table", "")
         )
+        if response.status_code == 200:
+            audit_record(
+                actor=request.user,
+                verb=AuditEvent.Verb.REPORT_EXPORTED,
+                target=stem,
+                details={"format": export_format, "query": request.GET.urlencode()[:500]},
+            )
+        return response
     if export_format:
         messages.error(request, _("Unknown export format; use CSV or XLSX."))
     return None
@@ -261,6 +270,16 @@ def staff_import_preview(request: HttpRequest) -> HttpResponse:
             return redirect("ambassadors:staff-import-preview")
         else:
             request.session.pop(imports.SESSION_KEY, None)
+            audit_record(
+                actor=request.user,
+                verb=AuditEvent.Verb.STAFF_IMPORTED,
+                target=filename,
+                details={
+                    "rows": len(rows),
+                    "created": len(outcome.created),
+                    "updated": outcome.updated,
+                },
+            )
             messages.success(
                 request,
                 _(
@@ -358,7 +377,7 @@ def assignment_delete(request: HttpRequest, assignment: int) -> HttpResponse:
     if not request.user.has_perm("ambassadors.delete_assignment"):
         raise PermissionDenied
     assignment_obj = _get_assignment_for_user(request, assignment)
-    services.assignment_delete(assignment=assignment_obj)
+    services.assignment_delete(assignment=assignment_obj, actor=request.user)
     messages.success(
         request,
         _("The assignment of “%(course)s” to %(target)s was removed; progress is kept.")

@@ -470,6 +470,9 @@ def write(results: list[dict], args) -> None:
             ]
         if "burst" in r:
             lines += ["", f"Burst: `{json.dumps(r['burst'])}`"]
+    notes = RESULTS / "notes.md"
+    if notes.exists():  # the reviewed analysis of the targets, kept next to the results
+        lines += ["", notes.read_text().rstrip()]
     (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
