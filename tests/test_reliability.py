@@ -7,6 +7,7 @@ from django.db import OperationalError, connections
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -113,8 +114,9 @@ def test_liveness_answers_without_database(client, database_down):
 
 def test_500_and_503_pages_render_without_request_or_database():
     # No django_db mark: pytest-django makes any query here an error.
-    server_error = render_to_string("500.html")
-    unavailable = render_to_string("503.html")
+    with translation.override("en"):
+        server_error = render_to_string("500.html")
+        unavailable = render_to_string("503.html")
     assert "Something went wrong on our side" in server_error
     assert OUTAGE_TEXT in unavailable
     assert "Log out" not in server_error  # no user, so no personal navigation
