@@ -43,8 +43,8 @@ def shape(data: dict) -> dict:
     }
 
 
-def test_source_has_six_modules_with_activity_and_quiz_pool():
-    assert [m["key"] for m in SOURCE["modules"]] == [f"m{i}" for i in range(1, 7)]
+def test_source_has_seven_modules_with_activity_and_quiz_pool():
+    assert [m["key"] for m in SOURCE["modules"]] == [f"m{i}" for i in range(1, 8)]
     for module in SOURCE["modules"]:
         kinds = [lesson.get("kind", "lesson") for lesson in module["lessons"]]
         assert kinds.count("activity") >= 1, module["key"]
