@@ -305,13 +305,6 @@ def test_gift_export_then_parse_gives_the_questions_back(items):
     assert [_full(q) for q in result.questions] == [_full(q) for q in items]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=200))
-def test_gift_parser_never_crashes(source):
-    result = gift.parse(source)
-    assert result.questions or result.errors
-
-
 @st.composite
 def aiken_questions(draw):
     count = draw(st.integers(2, 8))
@@ -335,7 +328,7 @@ def test_aiken_export_then_parse_gives_the_questions_back(items):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=200))
-def test_aiken_parser_never_crashes(source):
-    result = aiken.parse(source)
+@given(st.text(max_size=200), st.sampled_from([gift.parse, aiken.parse]))
+def test_parsers_never_crash_and_always_say_something(source, parse):
+    result = parse(source)
     assert result.questions or result.errors
