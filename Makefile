@@ -88,4 +88,4 @@ clean:
 bench: static
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
