@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import services
 from .certificates import render_pdf
+from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
 from .models import (
     AttemptChoice,
@@ -104,7 +105,7 @@ def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizA
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
-    certificate = Certificate.objects.filter(user=request.user, course=course_obj).first()
+    certificate = family_certificate(request.user, course_obj)
     return render(
         request,
         "courses/course_detail.html",
@@ -181,6 +182,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     used = len(attempts)
     remaining = None if quiz_obj.attempts_allowed is None else quiz_obj.attempts_allowed - used
     submitted = [a for a in attempts if a.is_submitted]
+    passed = any(a.passed for a in submitted)
     pool = quiz_obj.questions.count()
     return render(
         request,
@@ -191,7 +193,9 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
             "attempts": attempts,
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "best": max((a.score for a in submitted), default=None),
-            "passed": any(a.passed for a in submitted),
+            "passed": passed,
+            # Passed in another language version of the course: it counts here too.
+            "passed_elsewhere": not passed and quiz_passed_in_family(request.user, quiz_obj),
             "remaining": remaining,
             "question_count": min(pool, quiz_obj.draw_count or pool),
         },

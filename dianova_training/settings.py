@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: one JSON log line per request, with its id and duration.
     "ambassadors.middleware.RequestLogMiddleware",
+    # Too many fields or too large a body: 400, also with DEBUG on (whose debug page 500s).
+    "dianova_training.request_limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Header-only middleware early, so even short-circuited answers (503) carry the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,6 +161,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Usernames cut to axes' 255-character column: a longer one is a wrong login, never a 500.
+AXES_USERNAME_CALLABLE = "dianova_training.throttling.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ambassadors:dashboard"
@@ -277,7 +281,11 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ambassadors.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ambassadors.logs.RequestIdFilter"},
+        # Password-reset links lose their token in every line (Django names paths in some).
+        "secrets": {"()": "dianova_training.redaction.SecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "ambassadors.logs.JsonFormatter",
@@ -290,7 +298,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
