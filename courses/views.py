@@ -119,6 +119,18 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def course_continue(request: HttpRequest, course: str) -> HttpResponse:
+    """Where "Start" and "Continue" lead: the learner's next open step, else the course page
+    (nothing left to do, or nothing published yet)."""
+    course_obj = _get_course_for_user(request, course)
+    outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    if outline.next_step is None:
+        return redirect(course_obj)
+    return redirect(outline.next_step.url)
+
+
+@login_required
 def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
@@ -342,6 +354,7 @@ def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: Qu
             "quiz": quiz_obj,
             "attempt": attempt_obj,
             "review": attempt_obj.review_allowed(passed_before=passed_before),
+            "passed_before": passed_before,
             "next_step": outline.next_step,
         },
     )
