@@ -146,6 +146,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: per-process memory by default (no server); CACHE_URL (redis://, rediss://, unix://)
+# names a Redis or Valkey shared by every worker and host, through Django's own Redis backend.
+# Nothing cached may go stale across processes: course structures are keyed by a version
+# stamp read from the database (courses/structure.py), never invalidated by deleting keys.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dianova"),
+        }
+    }
+    # Sessions read from the shared cache (written through to the database): no query per
+    # request, and a log-out deletes the one shared copy, so it holds in every worker.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dianova",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+    # Not cached_db here: a per-process cache would keep a logged-out session alive in the
+    # other workers until it expired. One indexed query per request instead.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Where `make backup` (manage.py backup) writes when not given a file name.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
@@ -159,8 +189,12 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses any login for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
-    # Django's password backend, refusing staff whose domain requires single sign-on.
-    "ambassadors.sso.backends.PasswordBackend",
+    # Stops password log-in for staff whose e-mail domain requires single sign-on.
+    "ambassadors.sso.backends.SsoRequiredBackend",
+    # ModelBackend that loads the staff profile with the user: one query per request.
+    "dianova_training.auth.ProfileModelBackend",
+    # Only for sessions opened before ProfileModelBackend existed.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: 5 failures lock the username from that address for 15 minutes. The form
 # says the same thing for an unknown username and a wrong password.

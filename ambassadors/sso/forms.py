@@ -7,7 +7,7 @@ from .models import EmailDomain
 
 class LoginForm(AuthenticationForm):
     """Django's log-in form that tells staff of an organisation requiring single sign-on to
-    use its button. The rule itself is enforced by ``backends.PasswordBackend``."""
+    use its button. The rule itself is enforced by ``backends.SsoRequiredBackend``."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -25,7 +25,7 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
-            # Only reached with the right password (see PasswordBackend): no account revealed.
+            # Only set with the right password (see SsoRequiredBackend): no account revealed.
             if getattr(self.request, "sso_required", False):
                 raise ValidationError(
                     self.error_messages["sso_required"], code="sso_required"
