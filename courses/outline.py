@@ -37,6 +37,21 @@ class Step:
     def title(self) -> str:
         return self.obj.title
 
+    @property
+    def label(self) -> str:
+        """The title as the outline shows it: "Quiz: …" or "Activity: …" for those kinds,
+        unless the title already starts with that word (no "Quiz: Quiz du module 1")."""
+        kinds = {
+            "quiz": (_("Quiz"), _("Quiz: %(title)s")),
+            "activity": (_("Activity"), _("Activity: %(title)s")),
+        }
+        if self.kind not in kinds:
+            return self.title
+        word, template = kinds[self.kind]
+        if self.title.casefold().startswith(word.casefold()):
+            return self.title
+        return template % {"title": self.title}
+
     def is_for(self, obj: Lesson | Quiz) -> bool:
         return type(self.obj) is type(obj) and self.obj.pk == obj.pk
 
