@@ -20,15 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import services
 from .certificates import render_pdf
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
-from .models import (
-    AttemptChoice,
-    AttemptQuestion,
-    Certificate,
-    Course,
-    Lesson,
-    Quiz,
-    QuizAttempt,
-)
+from .models import AttemptChoice, AttemptQuestion, Certificate, Course, Lesson, Quiz, QuizAttempt
 from .outline import CourseOutline, build_outline
 
 

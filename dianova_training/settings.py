@@ -54,7 +54,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dianova_training.admin.TrainingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,13 +65,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    "dianova_training",
     "courses",
     "ambassadors",
 ]
 
 MIDDLEWARE = [
     # Outermost: one JSON log line per request, with its id and duration.
-    "ambassadors.middleware.RequestLogMiddleware",
+    "dianova_training.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Header-only middleware early, so even short-circuited answers (503) carry the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -83,9 +84,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: loads the session and user itself, so a database outage
-    # becomes the 503 page; see ambassadors/middleware.py.
-    "ambassadors.middleware.DatabaseUnavailableMiddleware",
-    "ambassadors.middleware.ProfileLanguageMiddleware",
+    # becomes the 503 page; see dianova_training/middleware.py.
+    "dianova_training.middleware.DatabaseUnavailableMiddleware",
+    "ambassadors.people.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked out" response.
     "axes.middleware.AxesMiddleware",
@@ -269,7 +270,7 @@ SECURE_CSP = {
 }
 
 # Logs go to stdout: JSON lines in production (LOG_FORMAT=json, the default when DEBUG is off),
-# readable text in development. Every line carries the request id; ambassadors.middleware logs
+# readable text in development. Every line carries the request id; dianova_training.middleware logs
 # one line per request (method, path, status, duration). See the README's "Logs".
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:
@@ -277,10 +278,10 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ambassadors.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "dianova_training.logs.RequestIdFilter"}},
     "formatters": {
         "json": {
-            "()": "ambassadors.logs.JsonFormatter",
+            "()": "dianova_training.logs.JsonFormatter",
             "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
         },
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},

@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ambassadors.models import Action
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
 from courses.content import CONTENT_ROOT, load_course, read_course_dir
 from courses.models import Certificate, Choice, Course, Lesson, Question, Quiz, QuizAttempt, Status
 from courses.services import attempt_start, attempt_submit, course_check_completion, lesson_complete
