@@ -54,6 +54,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires (it patches admin forms).
+    "modeltranslation",
     "dianova_training.admin.TrainingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: one JSON log line per request, with its id and duration.
     "dianova_training.middleware.RequestLogMiddleware",
+    # Too many fields or too large a body: 400, also with DEBUG on (whose debug page 500s).
+    "dianova_training.request_limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Header-only middleware early, so even short-circuited answers (503) carry the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +164,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Usernames cut to axes' 255-character column: a longer one is a wrong login, never a 500.
+AXES_USERNAME_CALLABLE = "dianova_training.throttling.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ambassadors:dashboard"
@@ -182,6 +188,13 @@ USE_TZ = True
 # The language cookie (set by the navbar's switcher) is only read by the server.
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Admin-authored programme data (levels, action types, badges, campaigns, organisation display
+# names) is stored in every language by django-modeltranslation: one column per language on
+# the same row, English the source and the fallback when a translation is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es", "pt", "it")
+# The admin's language tabs use jQuery UI from npm, served from our static files (no CDN).
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -190,6 +203,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/jquery-ui", BASE_DIR / "node_modules" / "jquery-ui" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -278,7 +292,11 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "dianova_training.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "dianova_training.logs.RequestIdFilter"},
+        # Password-reset links lose their token in every line (Django names paths in some).
+        "secrets": {"()": "dianova_training.redaction.SecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "dianova_training.logs.JsonFormatter",
@@ -291,7 +309,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

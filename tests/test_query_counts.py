@@ -107,8 +107,8 @@ def test_lesson_page_queries(client, world, django_assert_num_queries):
 
 def test_quiz_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # course, quiz, my attempts, question count
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 4):
+    # course, quiz, my attempts, passed in another language version?, question count
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 5):
         get(client, world["quiz"].get_absolute_url())
 
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,19 +19,9 @@ from ambassadors.people.audit import audit_record
 from ambassadors.people.forms import AssignmentForm, PreferencesForm, StaffImportForm
 from ambassadors.reports import person as reports_person
 from ambassadors.reports.views import reports_access
+from dianova_training.redirects import redirect_back
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """Where to go back after a form in the navbar: ``next``, else the referring page, if
-    they are on this site; otherwise "My training"."""
-    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return reverse("ambassadors:dashboard")
 
 
 @require_POST
@@ -42,7 +31,12 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     request). Everyone also gets Django's language cookie, as ``set_language`` sets it, so the
     log-in page speaks the chosen language to anonymous visitors and after logging out.
     """
-    response = redirect(_safe_next(request))
+    response = redirect_back(
+        request,
+        request.POST.get("next"),
+        request.META.get("HTTP_REFERER"),
+        default=reverse("ambassadors:dashboard"),
+    )
     language = request.POST.get("language", "")
     if language not in LANGUAGE_CODES:
         messages.error(request, _("This language is not available."))
