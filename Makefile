@@ -87,6 +87,7 @@ clean:
 # BENCH_SIZES=S,M,L BENCH_DURATION=10 make bench
 bench: static
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start
 	$(BIN)/python -m bench.run
 
@@ -99,5 +100,6 @@ $(LOADTEST_VENV)/.installed: bench/loadtest-requirements.lock
 	touch $@
 
 loadtest: static $(LOADTEST_VENV)/.installed
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)

@@ -1,6 +1,6 @@
 """Every model of the app, whatever package defines it: Django finds them here, and the app
 label (``ambassadors``) and table names stay what they were. Add a model to its concern's
-``models`` module (``people``, ``programme``) and export it here."""
+``models`` module (``people``, ``programme``, ``sso``) and export it here."""
 
 from .people.models import (
     Assignment,
@@ -42,6 +42,7 @@ from .programme.models.ladder import (
     Level,
     translated,
 )
+from .sso.models import EmailDomain
 
 __all__ = [
     "LEVEL_COUNT",
@@ -64,6 +65,7 @@ __all__ = [
     "CharterText",
     "CharterVersion",
     "CharterVersionQuerySet",
+    "EmailDomain",
     "Level",
     "Organisation",
     "OrganisationQuerySet",

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from ambassadors.models import Organisation, staff_in_scope
 from courses.models import Course
 from courses.progress import CourseShape, annotate_progress, course_shape
+from courses.titles import Titles
 
 
 class ProgressStatus:
@@ -160,6 +162,17 @@ class CourseReport:
     filters: CourseReportFilters
     base: QuerySet  # staff in scope, narrowed by every filter but status, annotated
     users: QuerySet  # ``base`` narrowed by status and sorted: the rows of the page and files
+    titles: Titles  # the course and its quizzes in the reader's language
+
+    @property
+    def title(self) -> str:
+        return self.titles.course(self.course)
+
+    @cached_property
+    def quiz_titles(self) -> list[str]:
+        """The report's quizzes, in column order, named in the reader's language."""
+        family = self.shape.original_id
+        return [self.titles.quiz_by_key(family, q.key, q.title) for q in self.shape.quizzes]
 
     def headers(self) -> list[str]:
         return [
@@ -173,7 +186,7 @@ class CourseReport:
             _("Completed"),
             _("Due date"),
             _("Assigned"),
-            *[_("Best score: %(quiz)s") % {"quiz": quiz.title} for quiz in self.shape.quizzes],
+            *[_("Best score: %(quiz)s") % {"quiz": title} for title in self.quiz_titles],
         ]
 
     def columns(self) -> list[tuple[str, str | None]]:
@@ -302,4 +315,5 @@ def course_report(
         filters=filters,
         base=base,
         users=rows.order_by(*_ordering(filters.sort)),
+        titles=Titles.load(families=[course.original_id]),
     )

@@ -28,11 +28,13 @@ from ambassadors.models import (
 )
 from ambassadors.reports.course import Table, _rate
 from courses.models import Course, CourseCompletion, Enrolment, Status
+from courses.titles import Titles
 
 
 @dataclass
 class CourseSummary:
     course: Course  # the original, with ``published_translations``
+    title: str  # in the reader's language
     staff: int
     started: int
     completed: int
@@ -163,7 +165,7 @@ class Overview:
         """The numbers of the charts, for ``json_script`` (the tables show the same)."""
         return {
             "courses": {
-                "labels": [c.course.title for c in self.courses],
+                "labels": [c.title for c in self.courses],
                 "datasets": [
                     {"label": _("Completion rate (%)"), "data": [c.rate for c in self.courses]}
                 ],
@@ -172,7 +174,7 @@ class Overview:
                 "labels": [o.organisation.name for o in self.by_organisation],
                 "datasets": [
                     {
-                        "label": summary.course.title,
+                        "label": summary.title,
                         "data": [o.rates[index] for o in self.by_organisation],
                     }
                     for index, summary in enumerate(self.courses)
@@ -217,7 +219,7 @@ class Overview:
 
     def course_cells(self, summary: CourseSummary) -> list:
         return [
-            summary.course.title,
+            summary.title,
             ", ".join(summary.languages),
             summary.staff,
             summary.started,
@@ -230,8 +232,8 @@ class Overview:
         headers = [_("Organisation"), _("Country"), _("Staff")]
         for summary in self.courses:
             headers += [
-                _("%(course)s: completed") % {"course": summary.course.title},
-                _("%(course)s: rate (%%)") % {"course": summary.course.title},
+                _("%(course)s: completed") % {"course": summary.title},
+                _("%(course)s: rate (%%)") % {"course": summary.title},
             ]
         return [*headers, _("Overdue")]
 
@@ -329,11 +331,13 @@ def overview(*, manager, today: date | None = None) -> Overview:
         started[org_id, family_id] = n_started
         overdue[org_id, family_id] = n_overdue
     staff_total = sum(staff.get(o.pk, 0) for o in organisations)
+    titles = Titles.load(quizzes=False)
     return Overview(
         organisations=organisations,
         courses=[
             CourseSummary(
                 course=course,
+                title=titles.course(course),
                 staff=staff_total,
                 started=sum(started[o.pk, course.pk] for o in organisations),
                 completed=sum(completed[o.pk, course.pk] for o in organisations),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ambassadors.models import Action, Assignment, StaffProfile, staff_in_scope
 from ambassadors.reports.course import ProgressStatus, Table, _rate, status_expression
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status, SubqueryCount
+from courses.titles import Titles
 
 
 @dataclass
@@ -35,7 +36,7 @@ class PersonReport:
 
     def course_cells(self, course: Course) -> list:
         return [
-            course.title,
+            course.reader_title,
             course.get_language_display(),
             str(ProgressStatus.LABELS[course.status_key]),
             course.progress,
@@ -60,8 +61,8 @@ class PersonReport:
     def attempt_cells(self, attempt: QuizAttempt) -> list:
         submitted = attempt.is_submitted
         return [
-            attempt.quiz.course.title,
-            attempt.quiz.title,
+            attempt.quiz.course.reader_title,
+            attempt.quiz.reader_title,
             attempt.number,
             attempt.started_at,
             attempt.submitted_at,
@@ -134,6 +135,13 @@ def person_report(*, person, today: date | None = None) -> PersonReport:
         .select_related("quiz__course")
         .order_by("-started_at")
     )
+    # Courses and quizzes named in the reader's (the manager's) language.
+    titles = Titles.load()
+    for course in courses:
+        course.reader_title = titles.course(course)
+    for attempt in attempts:
+        attempt.quiz.course.reader_title = titles.course(attempt.quiz.course)
+        attempt.quiz.reader_title = titles.quiz(attempt.quiz)
     return PersonReport(
         person=person,
         courses=courses,
@@ -149,8 +157,9 @@ def people_in_scope(manager) -> QuerySet:
 
 def assignments(*, manager) -> list:
     """Assignments in ``manager``'s scope, newest first, each with ``staff_count``: how many
-    active staff it reaches (one for a person). One query."""
-    return list(
+    active staff it reaches (one for a person), and the course's ``reader_title`` (in the
+    reader's language). Two queries."""
+    rows = list(
         Assignment.objects.visible_to(manager)
         .select_related("course", "organisation", "user", "assigned_by")
         .annotate(
@@ -161,3 +170,7 @@ def assignments(*, manager) -> list:
             )
         )
     )
+    titles = Titles.load(quizzes=False)
+    for assignment in rows:
+        assignment.course.reader_title = titles.course(assignment.course)
+    return rows
