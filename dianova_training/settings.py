@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    # Nested inlines with drag-and-drop ordering: a quiz, its questions and their choices on
+    # one admin page (courses/admin).
+    "nested_admin",
     "courses",
     "ambassadors",
 ]

@@ -284,7 +284,7 @@ def export(questions: Iterable) -> str:
     """
     out = []
     for question in questions:
-        choices = list(question.choices)
+        choices = list(getattr(question.choices, "all", lambda: question.choices)())
         correct = [getattr(c, "is_correct", getattr(c, "correct", False)) for c in choices]
         head = f"::{escape(question.key)}::" if question.key else ""
         lines = [f"{head}[markdown]{escape(question.text)}{{"]
