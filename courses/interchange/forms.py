@@ -5,7 +5,15 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import MAX_COURSE_BYTES, MAX_QUESTIONS_BYTES, ImportRefused, ParseResult, aiken, decode_upload, gift
+from . import (
+    MAX_COURSE_BYTES,
+    MAX_QUESTIONS_BYTES,
+    ImportRefused,
+    ParseResult,
+    aiken,
+    decode_upload,
+    gift,
+)
 
 
 class _TextOrFileForm(forms.Form):
@@ -37,7 +45,8 @@ class _TextOrFileForm(forms.Form):
                 raise forms.ValidationError(str(error)) from error
         elif len(text.encode("utf-8")) > self.limit:
             raise forms.ValidationError(
-                gettext("The text is too long: at most %(limit)d KB.") % {"limit": self.limit // 1024}
+                gettext("The text is too long: at most %(limit)d KB.")
+                % {"limit": self.limit // 1024}
             )
         if not text.strip():
             raise forms.ValidationError(_("Paste the questions or choose a file."))

@@ -38,11 +38,11 @@ def _import_url(quiz):
 
 
 @pytest.mark.django_db
-def test_preview_shows_the_questions_and_saves_nothing_then_import_saves_them(
-    trainer_client, quiz
-):
+def test_preview_shows_the_questions_and_saves_nothing_then_import_saves_them(trainer_client, quiz):
     before = quiz.questions.count()
-    preview = trainer_client.post(_import_url(quiz), {"format": "gift", "text": GIFT, "preview": "1"})
+    preview = trainer_client.post(
+        _import_url(quiz), {"format": "gift", "text": GIFT, "preview": "1"}
+    )
     page = preview.content.decode()
     assert preview.status_code == 200
     assert "What is the capital of Italy?" in page and "✓ Rome" in page
@@ -63,7 +63,9 @@ def test_a_file_with_one_bad_line_lists_it_and_offers_no_import(trainer_client, 
     before = Question.objects.count()
     text = GIFT + "\nNo right answer here {~a ~b}\n"
     for action in ("preview", "confirm"):
-        response = trainer_client.post(_import_url(quiz), {"format": "gift", "text": text, action: "1"})
+        response = trainer_client.post(
+            _import_url(quiz), {"format": "gift", "text": text, action: "1"}
+        )
         page = response.content.decode()
         assert response.status_code == 200
         assert "Line 6: no right answer" in page
@@ -73,7 +75,7 @@ def test_a_file_with_one_bad_line_lists_it_and_offers_no_import(trainer_client, 
 
 @pytest.mark.django_db
 def test_aiken_upload_in_the_course_language(trainer_client, quiz):
-    upload = SimpleUploadedFile("q.txt", "Quelle ville ?\nA. Rome\nB. Milan\nANSWER: A\n".encode())
+    upload = SimpleUploadedFile("q.txt", b"Quelle ville ?\nA. Rome\nB. Milan\nANSWER: A\n")
     response = trainer_client.post(
         _import_url(quiz), {"format": "aiken", "text": "", "file": upload, "confirm": "1"}
     )
@@ -97,7 +99,10 @@ def test_true_false_choices_are_in_the_course_language(trainer_client, quiz):
         ({"text": ""}, "Paste the questions or choose a file."),
         ({"text": "x" * (600 * 1024)}, "The text is too long"),
         ({"text": "", "file": SimpleUploadedFile("big.txt", b"x" * (600 * 1024))}, "too big"),
-        ({"text": "", "file": SimpleUploadedFile("latin1.txt", "Qué?".encode("latin-1"))}, "not UTF-8"),
+        (
+            {"text": "", "file": SimpleUploadedFile("latin1.txt", "Qué?".encode("latin-1"))},
+            "not UTF-8",
+        ),
         ({"text": "Q {=a ~b}", "file": SimpleUploadedFile("q.txt", b"Q {=a ~b}")}, "not both"),
     ],
 )
@@ -146,7 +151,10 @@ def test_course_yaml_export_and_import_pages(trainer_client, course):
 
 @pytest.mark.django_db
 def test_course_import_lists_every_problem_and_saves_nothing(trainer_client):
-    text = "key: c\nlanguage: xx\nslug: c\ntitle: T\nmodules:\n  - key: m1\n    title: M\n    lesons: []\n"
+    text = (
+        "key: c\nlanguage: xx\nslug: c\ntitle: T\n"
+        "modules:\n  - key: m1\n    title: M\n    lesons: []\n"
+    )
     response = trainer_client.post(reverse("admin:courses_course_import_yaml"), {"text": text})
     page = response.content.decode()
     assert response.status_code == 200

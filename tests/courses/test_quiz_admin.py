@@ -274,7 +274,9 @@ def test_quiz_admin_adds_a_question_with_its_choices_on_the_quiz_page(trainer_cl
     assert "A question needs at least two choices." in response.content.decode()
     assert not Question.objects.filter(text="A new question?").exists()
 
-    with_choices = data | new_row | choices_data("questions-3-choices", None, [("Yes", True), ("No", False)])
+    with_choices = (
+        data | new_row | choices_data("questions-3-choices", None, [("Yes", True), ("No", False)])
+    )
     assert trainer_client.post(url, with_choices).status_code == 302
     question = Question.objects.get(text="A new question?")
     assert [(c.text, c.is_correct) for c in question.choices.order_by("order")] == [

@@ -77,7 +77,9 @@ def field_errors(html: str, field: str) -> str:
 def test_a_five_question_quiz_with_its_choices_is_created_and_published_in_one_save(
     trainer_client, course
 ):
-    response = trainer_client.post(reverse("admin:courses_quiz_add"), new_quiz_data(course, [FOUR] * 5))
+    response = trainer_client.post(
+        reverse("admin:courses_quiz_add"), new_quiz_data(course, [FOUR] * 5)
+    )
     quiz = Quiz.objects.get(title="Checking what we learnt")
     assert response.status_code == 302
     assert (quiz.status, quiz.required) == (Status.PUBLISHED, True)
@@ -118,7 +120,9 @@ def test_a_quiz_drawing_more_than_its_valid_questions_is_refused(trainer_client,
         reverse("admin:courses_quiz_add"), new_quiz_data(course, [FOUR] * 3, draw_count=4)
     )
     html = response.content.decode()
-    assert "draws 4 questions per attempt but its pool has only 3" in field_errors(html, "draw_count")
+    assert "draws 4 questions per attempt but its pool has only 3" in field_errors(
+        html, "draw_count"
+    )
     assert "once it has 4 valid questions (it draws 4); it has 3" in field_errors(html, "status")
 
 

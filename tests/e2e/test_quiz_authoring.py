@@ -74,7 +74,11 @@ def test_a_trainer_writes_a_quiz_on_one_page_and_a_learner_takes_it(
     expect(page.get_by_text("was added successfully")).to_be_visible()
 
     quiz = Quiz.objects.get(title="What social media are")
-    assert (quiz.status, quiz.required, quiz.module.course_id) == (Status.PUBLISHED, True, course.pk)
+    assert (quiz.status, quiz.required, quiz.module.course_id) == (
+        Status.PUBLISHED,
+        True,
+        course.pk,
+    )
     assert quiz.questions.count() == QUESTIONS
     assert Choice.objects.filter(question__quiz=quiz).count() == QUESTIONS * len(CHOICES)
     assert trainer.submissions <= 3
@@ -99,8 +103,12 @@ def test_a_trainer_writes_a_quiz_on_one_page_and_a_learner_takes_it(
     assert csp_violations == []
 
 
-def test_questions_and_choices_are_reordered_by_drag_and_drop(page, site_url, course, csp_violations):
-    quiz = Quiz.objects.create(course=course, title="Order quiz", status=Status.DRAFT, required=False)
+def test_questions_and_choices_are_reordered_by_drag_and_drop(
+    page, site_url, course, csp_violations
+):
+    quiz = Quiz.objects.create(
+        course=course, title="Order quiz", status=Status.DRAFT, required=False
+    )
     for q in range(3):
         question = Question.objects.create(quiz=quiz, text=f"Question {q + 1}?", order=q)
         Choice.objects.bulk_create(
@@ -123,5 +131,5 @@ def test_questions_and_choices_are_reordered_by_drag_and_drop(page, site_url, co
         "Question 2?",
     ]
     moved = Question.objects.get(text="Question 3?")
-    assert [c.text for c in moved.choices.order_by("order")][0] == "Wrong two 3"
+    assert moved.choices.order_by("order").first().text == "Wrong two 3"
     assert csp_violations == []
