@@ -42,16 +42,15 @@ def quiz_problem(*, title: str, draw_count: int | None, valid: int, field: str) 
     if field == "status":
         message = ngettext(
             "A quiz can be published once it has %(needed)d valid question; it has %(count)d.",
-            "A quiz can be published once it has %(needed)d valid questions (it draws "
-            "%(needed)d); it has %(count)d.",
+            "A quiz can be published once it has %(needed)d valid questions; it has %(count)d.",
             needed,
         )
     else:
         message = ngettext(
             "A quiz can be required for completion once it has %(needed)d valid question; "
             "it has %(count)d.",
-            "A quiz can be required for completion once it has %(needed)d valid questions (it "
-            "draws %(needed)d); it has %(count)d.",
+            "A quiz can be required for completion once it has %(needed)d valid questions; "
+            "it has %(count)d.",
             needed,
         )
     return message % {"needed": needed, "count": valid, "quiz": title}

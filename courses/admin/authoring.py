@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from courses.models import Choice, Lesson, Module, Question, Quiz, Status
 from courses.publishing import course_publish_problems, quiz_problem, quiz_valid_count
@@ -218,9 +217,3 @@ class BackToQuizMixin:
         if any(key in request.POST for key in ("_continue", "_addanother")):
             return super().response_add(request, obj, post_url_continue)
         return self._back_to_quiz(request, obj)
-
-
-IMPORT_HELP = gettext_lazy(
-    "Questions can also be pasted or uploaded in Moodle's GIFT or Aiken format: "
-    "“Import questions” above."
-)

@@ -123,7 +123,9 @@ def test_a_quiz_drawing_more_than_its_valid_questions_is_refused(trainer_client,
     assert "draws 4 questions per attempt but its pool has only 3" in field_errors(
         html, "draw_count"
     )
-    assert "once it has 4 valid questions (it draws 4); it has 3" in field_errors(html, "status")
+    assert "can be published once it has 4 valid questions; it has 3" in field_errors(
+        html, "status"
+    )
 
 
 @pytest.mark.django_db
