@@ -17,22 +17,6 @@ Pick the social networks.{~%50%Facebook ~%50%Instagram ~A leaflet}
 """
 
 
-@pytest.fixture
-def trainer(db):
-    return make_user("trainer", groups=("Trainers",), is_staff=True)
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
-
-
-@pytest.fixture
-def quiz(course):
-    return course.quizzes.order_by("module__order").first()
-
-
 def _import_url(quiz):
     return reverse("admin:courses_quiz_import", args=[quiz.pk])
 

@@ -10,23 +10,6 @@ from courses.models import Enrolment, Question, Quiz, QuizAttempt
 from courses.services import attempt_start, attempt_submit
 from tests.factories import make_question, make_user
 
-
-@pytest.fixture
-def trainer(db):
-    return make_user("trainer", groups=("Trainers",), is_staff=True)
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
-
-
-@pytest.fixture
-def quiz(course):
-    return course.quizzes.order_by("module__order").first()
-
-
 # Authoring checks ------------------------------------------------------------------------------
 
 

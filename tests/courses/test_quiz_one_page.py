@@ -9,13 +9,7 @@ from django.urls import reverse
 
 from courses.models import Choice, Course, Lesson, Module, Question, Quiz, Status
 from tests.admin_forms import change_form_data
-from tests.factories import make_course, make_user
-
-
-@pytest.fixture
-def trainer_client(client, db):
-    client.force_login(make_user("trainer", groups=("Trainers",), is_staff=True))
-    return client
+from tests.factories import make_course
 
 
 def new_quiz_data(course, questions: list[list[tuple[str, bool]]], **fields) -> dict:
