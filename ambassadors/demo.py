@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses import content, services
-from courses.models import Certificate, Course, Lesson, Quiz
+from courses.models import Certificate, Course, Lesson, Question, Quiz
 
 from . import services as programme
 from .charter import load_charters
@@ -134,11 +134,12 @@ def _simulate_progress(user, course: Course, rng: random.Random) -> None:
 
 def _take_quiz(user, quiz: Quiz, *, good: bool) -> None:
     attempt = services.attempt_start(user=user, quiz=quiz)
-    answers = {
-        question.pk: {c.pk for c in question.choices.all() if c.is_correct == good}
-        or {question.choices.all()[0].pk}
-        for question in attempt.questions.prefetch_related("choices")
-    }
+    answers = {}
+    for question in attempt.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        picks = [c.pk for c in choices if c.is_correct == good] or [choices[0].pk]
+        # As a learner can: one choice for single-choice and true/false questions.
+        answers[question.pk] = set(picks if question.kind == Question.Kind.MULTIPLE else picks[:1])
     services.attempt_submit(attempt=attempt, answers=answers)
 
 

@@ -280,6 +280,10 @@ def _grade(attempt: QuizAttempt, now) -> None:
     questions = list(attempt.questions.prefetch_related("choices"))
     for question in questions:
         choices = list(question.choices.all())
+        if question.kind != Question.Kind.MULTIPLE and sum(c.selected for c in choices) > 1:
+            # No learner can do this (the form refuses it); a caller that does is a bug, and
+            # grading it would skew the statistics. The transaction rolls back.
+            raise ValueError(f"several choices picked for single-choice question {question.pk}")
         question.credit = question_credit(
             kind=question.kind,
             scoring=question.scoring,
@@ -297,12 +301,16 @@ def _grade(attempt: QuizAttempt, now) -> None:
 
 @transaction.atomic
 def attempt_submit(
-    *, attempt: QuizAttempt, answers: dict[int, set[int]] | None = None
+    *,
+    attempt: QuizAttempt,
+    answers: dict[int, set[int]] | None = None,
+    refuse_if_submitted: bool = False,
 ) -> QuizAttempt:
     """Save the last answers, grade and close the attempt; return it graded.
 
     Idempotent: the row is locked first, so of two tabs, a double click or a retry exactly
-    one grades it; the others get the already graded attempt back unchanged.
+    one grades it; the others get the already graded attempt back unchanged, or
+    ``AttemptAlreadySubmitted`` with ``refuse_if_submitted`` (so the page can say so).
 
     Late policy: ``answers`` are saved only while the attempt accepts them (until the
     deadline plus ``QuizAttempt.DEADLINE_GRACE``). Past that the submission is still
@@ -312,6 +320,8 @@ def attempt_submit(
     # The caller's copy has the quiz, course and learner loaded already (they never change).
     locked.quiz, locked.user = attempt.quiz, attempt.user
     if locked.is_submitted:
+        if refuse_if_submitted:
+            raise AttemptAlreadySubmitted
         return locked
     now = timezone.now()
     if answers is not None and locked.accepts_answers(now):

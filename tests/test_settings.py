@@ -1,6 +1,7 @@
 """Settings come from the environment; production-like settings pass Django's deploy checks."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,31 @@ def test_check_deploy_is_clean_with_production_environment():
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def site_url(env: dict[str, str]) -> str:
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_site_url_follows_the_port_make_run_serves(monkeypatch):
+    """Open Badges ids, set-password and e-mail links pointed to port 8000 under
+    `PORT=8833 make run`; the IMS validator only passes assertions whose ids answer."""
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    assert site_url({"DEBUG": "true", "PORT": "8833"}) == "http://127.0.0.1:8833"
+    assert site_url({"DEBUG": "true"}) == "http://127.0.0.1:8000"
+    assert site_url({"DEBUG": "true", "PORT": "8833", "SITE_URL": "https://t.example/"}) == (
+        "https://t.example"
+    )
+    dry_run = subprocess.run(
+        [shutil.which("make"), "-n", "run", "PORT=8833"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert "PORT=8833" in serve and serve.endswith("runserver 127.0.0.1:8833")

@@ -159,3 +159,26 @@ def test_parallel_start_requests_over_http_respect_the_limit(learner, course):
 
     assert run_at_once(start) == [302] * THREADS
     assert QuizAttempt.objects.filter(user=learner, quiz=quiz).count() == 1
+
+
+def test_the_losing_tab_of_a_simultaneous_submit_is_told_already_submitted(learner, course):
+    """Two tabs submit at the same moment: one grades, the other sees that result and is told
+    so, instead of a result it may take for the grading of its own answers."""
+    from django.contrib.messages import get_messages
+
+    attempt = attempt_start(user=learner, quiz=course.quizzes.first())
+    data = attempt_post_data(attempt, right=True)
+    session = Client()
+    session.force_login(learner)
+    cookies = session.cookies
+
+    def submit(index: int):
+        client = Client()
+        client.cookies = cookies
+        response = client.post(attempt.get_absolute_url(), data)
+        return response.status_code, [str(m) for m in get_messages(response.wsgi_request)]
+
+    results = run_at_once(submit, threads=2)
+    assert [status for status, _messages in results] == [302, 302], results
+    told = ["This attempt was already submitted." in messages for _status, messages in results]
+    assert sorted(told) == [False, True], results
