@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from courses.models import CourseCompletion, Enrolment, Status
+from courses.titles import Titles
 
 from .models import Organisation, ReminderLog
 
@@ -125,6 +126,7 @@ def _message(*, user, subject: str, template: str, context: dict) -> EmailMessag
 def _staff_message(user, enrolments: list[Enrolment], today: date):
     def build() -> EmailMessage:
         with translation.override(_language(user)):
+            titles = Titles.load()
             overdue = [e for e in enrolments if e.due_date < today]
             subject = ngettext(
                 "Your training: %(count)s course is due soon or overdue",
@@ -134,6 +136,7 @@ def _staff_message(user, enrolments: list[Enrolment], today: date):
             items = [
                 {
                     "course": e.course,
+                    "title": titles.course(e.course),
                     "due_date": e.due_date,
                     "overdue": e.due_date < today,
                     "url": settings.SITE_URL + e.course.get_absolute_url(),
@@ -153,6 +156,7 @@ def _staff_message(user, enrolments: list[Enrolment], today: date):
 def _digest_message(manager, enrolments: list[Enrolment], today: date):
     def build() -> EmailMessage:
         with translation.override(_language(manager)):
+            titles = Titles.load()
             subject = ngettext(
                 "Training digest: %(count)s overdue assignment in your organisations",
                 "Training digest: %(count)s overdue assignments in your organisations",
@@ -163,20 +167,22 @@ def _digest_message(manager, enrolments: list[Enrolment], today: date):
                     "name": e.user.get_full_name() or e.user.username,
                     "organisation": e.user.profile.organisation,
                     "course": e.course,
+                    "title": titles.course(e.course),
                     "due_date": e.due_date,
                     "days": (today - e.due_date).days,
                 }
                 for e in enrolments
             ]
-            courses = {e.course.slug: e.course for e in enrolments}
+            # One link per course family: its report covers every language version.
+            courses = {titles.course(e.course): e.course for e in enrolments}
             links = [
                 {
-                    "course": course,
+                    "title": title,
                     "url": settings.SITE_URL
-                    + reverse("ambassadors:course-report", kwargs={"course": slug})
+                    + reverse("ambassadors:course-report", kwargs={"course": course.slug})
                     + "?status=overdue",
                 }
-                for slug, course in sorted(courses.items())
+                for title, course in sorted(courses.items())
             ]
             return _message(
                 user=manager,

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -43,6 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status, SubqueryCount
 from courses.progress import CourseShape, annotate_progress, course_shape
+from courses.titles import Titles
 
 from .models import (
     Action,
@@ -186,6 +188,17 @@ class CourseReport:
     filters: CourseReportFilters
     base: QuerySet  # staff in scope, narrowed by every filter but status, annotated
     users: QuerySet  # ``base`` narrowed by status and sorted: the rows of the page and files
+    titles: Titles  # the course and its quizzes in the reader's language
+
+    @property
+    def title(self) -> str:
+        return self.titles.course(self.course)
+
+    @cached_property
+    def quiz_titles(self) -> list[str]:
+        """The report's quizzes, in column order, named in the reader's language."""
+        family = self.shape.original_id
+        return [self.titles.quiz_by_key(family, q.key, q.title) for q in self.shape.quizzes]
 
     def headers(self) -> list[str]:
         return [
@@ -199,7 +212,7 @@ class CourseReport:
             _("Completed"),
             _("Due date"),
             _("Assigned"),
-            *[_("Best score: %(quiz)s") % {"quiz": quiz.title} for quiz in self.shape.quizzes],
+            *[_("Best score: %(quiz)s") % {"quiz": title} for title in self.quiz_titles],
         ]
 
     def columns(self) -> list[tuple[str, str | None]]:
@@ -328,6 +341,7 @@ def course_report(
         filters=filters,
         base=base,
         users=rows.order_by(*_ordering(filters.sort)),
+        titles=Titles.load(families=[course.original_id]),
     )
 
 
@@ -337,6 +351,7 @@ def course_report(
 @dataclass
 class CourseSummary:
     course: Course  # the original, with ``published_translations``
+    title: str  # in the reader's language
     staff: int
     started: int
     completed: int
@@ -465,7 +480,7 @@ class Overview:
         """The numbers of the charts, for ``json_script`` (the tables show the same)."""
         return {
             "courses": {
-                "labels": [c.course.title for c in self.courses],
+                "labels": [c.title for c in self.courses],
                 "datasets": [
                     {"label": _("Completion rate (%)"), "data": [c.rate for c in self.courses]}
                 ],
@@ -474,7 +489,7 @@ class Overview:
                 "labels": [o.organisation.name for o in self.by_organisation],
                 "datasets": [
                     {
-                        "label": summary.course.title,
+                        "label": summary.title,
                         "data": [o.rates[index] for o in self.by_organisation],
                     }
                     for index, summary in enumerate(self.courses)
@@ -519,7 +534,7 @@ class Overview:
 
     def course_cells(self, summary: CourseSummary) -> list:
         return [
-            summary.course.title,
+            summary.title,
             ", ".join(summary.languages),
             summary.staff,
             summary.started,
@@ -532,8 +547,8 @@ class Overview:
         headers = [_("Organisation"), _("Country"), _("Staff")]
         for summary in self.courses:
             headers += [
-                _("%(course)s: completed") % {"course": summary.course.title},
-                _("%(course)s: rate (%%)") % {"course": summary.course.title},
+                _("%(course)s: completed") % {"course": summary.title},
+                _("%(course)s: rate (%%)") % {"course": summary.title},
             ]
         return [*headers, _("Overdue")]
 
@@ -631,11 +646,13 @@ def overview(*, manager, today: date | None = None) -> Overview:
         started[org_id, family_id] = n_started
         overdue[org_id, family_id] = n_overdue
     staff_total = sum(staff.get(o.pk, 0) for o in organisations)
+    titles = Titles.load(quizzes=False)
     return Overview(
         organisations=organisations,
         courses=[
             CourseSummary(
                 course=course,
+                title=titles.course(course),
                 staff=staff_total,
                 started=sum(started[o.pk, course.pk] for o in organisations),
                 completed=sum(completed[o.pk, course.pk] for o in organisations),
@@ -680,7 +697,7 @@ class PersonReport:
 
     def course_cells(self, course: Course) -> list:
         return [
-            course.title,
+            course.reader_title,
             course.get_language_display(),
             str(ProgressStatus.LABELS[course.status_key]),
             course.progress,
@@ -705,8 +722,8 @@ class PersonReport:
     def attempt_cells(self, attempt: QuizAttempt) -> list:
         submitted = attempt.is_submitted
         return [
-            attempt.quiz.course.title,
-            attempt.quiz.title,
+            attempt.quiz.course.reader_title,
+            attempt.quiz.reader_title,
             attempt.number,
             attempt.started_at,
             attempt.submitted_at,
@@ -779,6 +796,13 @@ def person_report(*, person, today: date | None = None) -> PersonReport:
         .select_related("quiz__course")
         .order_by("-started_at")
     )
+    # Courses and quizzes named in the reader's (the manager's) language.
+    titles = Titles.load()
+    for course in courses:
+        course.reader_title = titles.course(course)
+    for attempt in attempts:
+        attempt.quiz.course.reader_title = titles.course(attempt.quiz.course)
+        attempt.quiz.reader_title = titles.quiz(attempt.quiz)
     return PersonReport(
         person=person,
         courses=courses,
@@ -794,8 +818,9 @@ def people_in_scope(manager) -> QuerySet:
 
 def assignments(*, manager) -> list:
     """Assignments in ``manager``'s scope, newest first, each with ``staff_count``: how many
-    active staff it reaches (one for a person). One query."""
-    return list(
+    active staff it reaches (one for a person), and the course's ``reader_title`` (in the
+    reader's language). Two queries."""
+    rows = list(
         Assignment.objects.visible_to(manager)
         .select_related("course", "organisation", "user", "assigned_by")
         .annotate(
@@ -806,3 +831,7 @@ def assignments(*, manager) -> list:
             )
         )
     )
+    titles = Titles.load(quizzes=False)
+    for assignment in rows:
+        assignment.course.reader_title = titles.course(assignment.course)
+    return rows

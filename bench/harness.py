@@ -3,10 +3,13 @@
 Only loopback addresses are ever targeted; every run is bounded in time.
 """
 
+import atexit
 import os
 import re
 import secrets
+import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +39,36 @@ def setup_environment() -> None:
     )
     os.environ.setdefault("DATABASE_URL", "postgres://dianova@127.0.0.1:5432/dianova_bench")
     sys.path.insert(0, str(ROOT))
+    if "CACHE_URL" not in os.environ and os.environ.get("BENCH_CACHE", "redis") == "redis":
+        os.environ["CACHE_URL"] = start_redis()
+
+
+def start_redis() -> str:
+    """A throwaway redis-server on loopback for the run (the recommended set-up with several
+    workers: CACHE_URL); BENCH_CACHE=local runs without it, CACHE_URL=… uses another."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit(
+            "redis-server is missing: apt-get install redis-server (or BENCH_CACHE=local)"
+        )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (RESULTS / "tmp").mkdir(exist_ok=True)
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        cwd=RESULTS / "tmp",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    atexit.register(lambda: (process.terminate(), process.wait(timeout=10)))
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("redis-server did not start")
 
 
 def psql(sql: str) -> None:
@@ -67,7 +100,7 @@ def session_cookie(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "dianova_training.auth.ProfileModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"sessionid={store.session_key}; csrftoken={CSRF}"

@@ -53,6 +53,7 @@ def machine() -> dict:
             ["wrk", "--version"], capture_output=True, text=True, check=False
         ).stdout.split("\n")[0],
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cache": "redis-server (CACHE_URL)" if os.environ.get("CACHE_URL") else "per process",
     }
 
 

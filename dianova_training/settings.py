@@ -56,6 +56,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{envint('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires (it patches admin forms).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +69,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    # Sign-in with the organisation's account (OpenID Connect); see ambassadors/sso/.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "courses",
     "ambassadors",
 ]
@@ -91,6 +98,7 @@ MIDDLEWARE = [
     "ambassadors.middleware.DatabaseUnavailableMiddleware",
     "ambassadors.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked out" response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,6 +148,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: per-process memory by default (no server); CACHE_URL (redis://, rediss://, unix://)
+# names a Redis or Valkey shared by every worker and host, through Django's own Redis backend.
+# Nothing cached may go stale across processes: course structures are keyed by a version
+# stamp read from the database (courses/structure.py), never invalidated by deleting keys.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dianova"),
+        }
+    }
+    # Sessions read from the shared cache (written through to the database): no query per
+    # request, and a log-out deletes the one shared copy, so it holds in every worker.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dianova",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+    # Not cached_db here: a per-process cache would keep a logged-out session alive in the
+    # other workers until it expired. One indexed query per request instead.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Where `make backup` (manage.py backup) writes when not given a file name.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
@@ -153,6 +191,11 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses any login for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
+    # Stops password log-in for staff whose e-mail domain requires single sign-on.
+    "ambassadors.sso.backends.SsoRequiredBackend",
+    # ModelBackend that loads the staff profile with the user: one query per request.
+    "dianova_training.auth.ProfileModelBackend",
+    # Only for sessions opened before ProfileModelBackend existed.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: 5 failures lock the username from that address for 15 minutes. The form
@@ -187,6 +230,13 @@ USE_TZ = True
 # The language cookie (set by the navbar's switcher) is only read by the server.
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Admin-authored programme data (levels, action types, badges, campaigns, organisation display
+# names) is stored in every language by django-modeltranslation: one column per language on
+# the same row, English the source and the fallback when a translation is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es", "pt", "it")
+# The admin's language tabs use jQuery UI from npm, served from our static files (no CDN).
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -195,6 +245,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/jquery-ui", BASE_DIR / "node_modules" / "jquery-ui" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -330,3 +381,56 @@ BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "training@dianova.org"
 
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
+
+
+# Sign-in with the organisation's account (OpenID Connect, django-allauth): providers come from
+# the environment (below) and from the admin (Social applications, provider "OpenID Connect").
+# OIDC_PROVIDERS=microsoft,google names them; each NAME then has OIDC_<NAME>_SERVER_URL (the
+# issuer), OIDC_<NAME>_CLIENT_ID, OIDC_<NAME>_CLIENT_SECRET and optionally OIDC_<NAME>_LABEL
+# (the button's name), OIDC_<NAME>_VERIFIED_EMAIL_CLAIM (default email_verified; xms_edov for
+# Microsoft Entra ID) and OIDC_<NAME>_LOCALE_CLAIM (default locale; xms_pl for Entra ID).
+# See the README's "Sign-in with the organisation's account".
+def oidc_apps_from_env() -> list[dict]:
+    apps = []
+    for provider_id in envlist("OIDC_PROVIDERS"):
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+        missing = [
+            f"{prefix}{name}"
+            for name in ("SERVER_URL", "CLIENT_ID", "CLIENT_SECRET")
+            if not os.environ.get(f"{prefix}{name}")
+        ]
+        if missing:
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS names {provider_id}: set {missing}")
+        apps.append(
+            {
+                "provider_id": provider_id,
+                "name": os.environ.get(f"{prefix}LABEL", provider_id.title()),
+                "client_id": os.environ[f"{prefix}CLIENT_ID"],
+                "secret": os.environ[f"{prefix}CLIENT_SECRET"],
+                "settings": {
+                    "server_url": os.environ[f"{prefix}SERVER_URL"].rstrip("/"),
+                    "verified_email_claim": os.environ.get(
+                        f"{prefix}VERIFIED_EMAIL_CLAIM", "email_verified"
+                    ),
+                    "locale_claim": os.environ.get(f"{prefix}LOCALE_CLAIM", "locale"),
+                },
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "ambassadors.sso.provider.SsoProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": oidc_apps_from_env(),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "ambassadors.sso.adapter.SsoAdapter"
+ACCOUNT_ADAPTER = "ambassadors.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only e-mails the provider verified get in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")
+# Discovery documents and signing keys are cached this long (a new key id refetches at once).
+OIDC_METADATA_CACHE_SECONDS = envint("OIDC_METADATA_CACHE_SECONDS", "3600")
+OIDC_CLOCK_SKEW_SECONDS = envint("OIDC_CLOCK_SKEW_SECONDS", "60")

@@ -1,10 +1,11 @@
 """Settings come from the environment; production-like settings pass Django's deploy checks."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.make import make_dry_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,12 +70,6 @@ def test_site_url_follows_the_port_make_run_serves(monkeypatch):
     assert site_url({"DEBUG": "true", "PORT": "8833", "SITE_URL": "https://t.example/"}) == (
         "https://t.example"
     )
-    dry_run = subprocess.run(
-        [shutil.which("make"), "-n", "run", "PORT=8833"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    dry_run = make_dry_run("run", "PORT=8833")
     serve = next(line for line in dry_run.splitlines() if "runserver" in line)
     assert "PORT=8833" in serve and serve.endswith("runserver 127.0.0.1:8833")

@@ -13,6 +13,7 @@ from ambassadors import services
 from ambassadors.models import Action, AmbassadorProfile, BadgeAward, CharterVersion
 from tests.ambassadors.conftest import reload
 from tests.factories import pass_course
+from tests.make import make_dry_run
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +88,6 @@ def test_load_demo_has_staff_at_every_level_and_is_idempotent(settings):
 def test_reset_demo_puts_the_demo_back_to_its_documented_state(settings):
     """`make run` keeps whatever was changed; `make demo-reset` (manage.py reset_demo) erases
     the database and loads the documented demo again."""
-    import shutil
-    import subprocess
-    from pathlib import Path
-
     from django.contrib.auth.models import User
 
     from courses.models import Certificate
@@ -114,15 +111,7 @@ def test_reset_demo_puts_the_demo_back_to_its_documented_state(settings):
         "admin"
     }
 
-    root = Path(__file__).resolve().parent.parent.parent
-    dry_run = subprocess.run(
-        [shutil.which("make"), "-n", "demo-reset", "NOINPUT=1"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "manage.py reset_demo --noinput" in dry_run
+    assert "manage.py reset_demo --noinput" in make_dry_run("demo-reset", "NOINPUT=1")
 
 
 def test_reset_demo_refuses_with_debug_off(settings):

@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from ambassadors.management.prompts import add_noinput_argument, confirm_or_cancel
+
 
 def drop_every_table() -> None:
     """Drop every table of the database (SQLite or PostgreSQL), Django's and the libraries'."""
@@ -22,13 +24,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--noinput",
-            "--no-input",
-            action="store_false",
-            dest="interactive",
-            help="Do not ask for confirmation.",
-        )
+        add_noinput_argument(parser)
         parser.add_argument(
             "--force", action="store_true", help="Run even when DEBUG is off (never in production)."
         )
@@ -40,12 +36,10 @@ class Command(BaseCommand):
             raise CommandError("Set DEMO_PASSWORD for the demo logins (make sets it).")
         name = connection.settings_dict["NAME"]
         if interactive:
-            answer = input(
-                f"This erases everything in the database {name} and loads the demo again.\n"
-                "Type 'yes' to continue: "
+            confirm_or_cancel(
+                f"This erases everything in the database {name} and loads the demo again.",
+                cancelled="Reset cancelled; nothing was changed.",
             )
-            if answer.strip().lower() != "yes":
-                raise CommandError("Reset cancelled; nothing was changed.")
         drop_every_table()
         call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():  # one commit, not thousands (minutes on PostgreSQL)
