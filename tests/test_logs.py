@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ambassadors.logs import JsonFormatter, RequestIdFilter, current_request_id
+from dianova_training.logs import JsonFormatter, RequestIdFilter, current_request_id
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,7 +161,9 @@ def test_gunicorn_never_logs_a_password_reset_token(tmp_path, accesslog):
     with output.open("wb") as sink:
         server = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "gunicorn"),
+                sys.executable,  # not .venv/bin/gunicorn: its #! may name another venv
+                "-m",
+                "gunicorn",
                 "dianova_training.wsgi",
                 "--config",
                 str(ROOT / "gunicorn.conf.py"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from ambassadors.models import AuditEvent, EmailDomain, StaffProfile
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
 from tests.factories import PASSWORD, make_course, make_manager, make_organisation, make_user
 from tests.oidc_provider import CLIENT_ID
 

@@ -326,16 +326,3 @@ def test_course_completes_when_last_quiz_is_passed(learner_client, learner):
     attempt = attempt_start(user=learner, quiz=quiz)
     learner_client.post(attempt.get_absolute_url(), attempt_post_data(attempt))
     assert CourseCompletion.objects.filter(user=learner, course=course).count() == 1
-
-
-@pytest.mark.django_db
-def test_attempt_submit_refuses_several_picks_for_a_single_choice_question(attempt):
-    """The form never sends them; the demo generator did, and skewed the statistics."""
-    from courses.services import attempt_submit
-
-    question = attempt.questions.exclude(kind="multiple").first()
-    picks = set(question.choices.values_list("pk", flat=True)[:2])
-    with pytest.raises(ValueError, match="several choices"):
-        attempt_submit(attempt=attempt, answers={question.pk: picks})
-    attempt.refresh_from_db()
-    assert attempt.status == QuizAttempt.Status.IN_PROGRESS  # nothing graded

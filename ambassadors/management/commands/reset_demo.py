@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from ambassadors.management.prompts import add_noinput_argument, confirm_or_cancel
+from dianova_training.management.prompts import add_noinput_argument, confirm_or_cancel
 
 
 def drop_every_table() -> None:
