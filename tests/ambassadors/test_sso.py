@@ -377,3 +377,16 @@ def test_providers_come_from_the_environment(monkeypatch):
     assert app["provider_id"] == "microsoft" and app["name"] == "Microsoft 365"
     assert app["settings"]["server_url"] == "https://login.microsoftonline.com/t/v2.0"
     assert app["settings"]["verified_email_claim"] == "xms_edov"
+
+
+@pytest.mark.parametrize(("claims", "signed_in"), [({"xms_edov": True}, True), ({}, False)])
+def test_entra_ids_verified_domain_claim_is_the_one_read_when_configured(
+    client, oidc_provider, portugal, settings, claims, signed_in
+):
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+    app["settings"]["verified_email_claim"] = "xms_edov"
+    # email_verified is ignored for this provider: Entra ID does not send it.
+    oidc_provider.put_user("lia-sub", email="lia@dianova.pt", email_verified=True, **claims)
+    response = sign_in(client, oidc_provider, "lia-sub")
+    assert User.objects.filter(email="lia@dianova.pt").exists() is signed_in
+    assert ("did not confirm your e-mail address" in page_text(response)) is not signed_in
