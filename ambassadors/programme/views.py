@@ -52,6 +52,17 @@ def _members_only(request: HttpRequest):
     return redirect("ambassadors:programme")
 
 
+def _what_members_get(request: HttpRequest, feature: str) -> HttpResponse:
+    """A members' page opened by someone who has not joined: what it offers, and how to join
+    (instead of bouncing them back)."""
+    former = AmbassadorProfile.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "ambassadors/programme/members_only.html",
+        {"feature": feature, "form": JoinForm(), "former": former},
+    )
+
+
 def _get_action_for_user(request: HttpRequest, action_id: int) -> Action:
     """One of my own actions; anyone else's (or a forged id) is a 404."""
     return get_object_or_404(
@@ -225,6 +236,8 @@ def checklist(request: HttpRequest) -> HttpResponse:
 def action_new(request: HttpRequest) -> HttpResponse:
     profile = _get_member_for_user(request)
     if profile is None:
+        if request.method == "GET":
+            return _what_members_get(request, "actions")
         return _members_only(request)
     initial = {"language": getattr(getattr(request.user, "profile", None), "language", "en")}
     wanted = request.GET.get("type", "")
@@ -310,7 +323,7 @@ def leaderboard_page(request: HttpRequest) -> HttpResponse:
     """Team totals by organisation or country over a period, then the people who opted in."""
     profile = _get_member_for_user(request)
     if profile is None:
-        return _members_only(request)
+        return _what_members_get(request, "leaderboard")
     countries = list(
         Organisation.objects.order_by("country").values_list("country", flat=True).distinct()
     )
