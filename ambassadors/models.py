@@ -2,6 +2,7 @@
 label (``ambassadors``) and table names stay what they were. Add a model to its concern's
 ``models`` module (``people``, ``programme``) and export it here."""
 
+from .people.contacts import OfficialAccount, hashtags_validator
 from .people.models import (
     Assignment,
     AssignmentQuerySet,
@@ -67,6 +68,7 @@ __all__ = [
     "CharterVersionQuerySet",
     "EmailDomain",
     "Level",
+    "OfficialAccount",
     "Organisation",
     "OrganisationQuerySet",
     "Platform",
@@ -74,6 +76,7 @@ __all__ = [
     "ReminderLog",
     "StaffProfile",
     "country_code_validator",
+    "hashtags_validator",
     "staff_in_scope",
     "translated",
 ]
