@@ -1,7 +1,8 @@
 """Every model of the app, whatever package defines it: Django finds them here, and the app
 label (``ambassadors``) and table names stay what they were. Add a model to its concern's
-``models`` module (``people``, ``programme``, ``sso``) and export it here."""
+``models`` module (``people``, ``programme``) and export it here."""
 
+from .people.contacts import OfficialAccount, hashtags_validator
 from .people.models import (
     Assignment,
     AssignmentQuerySet,
@@ -13,6 +14,7 @@ from .people.models import (
     country_code_validator,
     staff_in_scope,
 )
+from .people.sso.models import EmailDomain
 from .programme.models.actions import (
     Action,
     ActionDecision,
@@ -42,7 +44,6 @@ from .programme.models.ladder import (
     Level,
     translated,
 )
-from .sso.models import EmailDomain
 
 __all__ = [
     "LEVEL_COUNT",
@@ -67,6 +68,7 @@ __all__ = [
     "CharterVersionQuerySet",
     "EmailDomain",
     "Level",
+    "OfficialAccount",
     "Organisation",
     "OrganisationQuerySet",
     "Platform",
@@ -74,6 +76,7 @@ __all__ = [
     "ReminderLog",
     "StaffProfile",
     "country_code_validator",
+    "hashtags_validator",
     "staff_in_scope",
     "translated",
 ]

@@ -12,7 +12,7 @@ urlpatterns = [
     path("certificates/", include("courses.certificate_urls")),
     path("badges/", include("ambassadors.programme.badge_urls")),
     # Log-in page with the single sign-on buttons, log-out, OpenID Connect (before Django's).
-    path("", include("ambassadors.sso.urls")),
+    path("", include("ambassadors.people.sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # The nested inlines' settings as a script file (django-nested-admin; CSP-safe).
