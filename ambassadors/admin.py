@@ -432,3 +432,6 @@ class AdminLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+from .programme.share import admin as share_admin  # noqa: E402, F401 - registers its models

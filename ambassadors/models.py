@@ -619,6 +619,7 @@ class ActionType(models.Model):
         COURSE_COMPLETED = "course_completed", _("Course completed")
         QUIZ_PASSED = "quiz_passed", _("Quiz passed")
         CHARTER_ACCEPTED = "charter_accepted", _("Charter accepted")
+        SHARE_KIT = "share_kit", _("Shared from the share kit")
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
@@ -1048,3 +1049,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_verb_display()}"
+
+
+from .programme.share.models import *  # noqa: E402, F403 - the share kit's models

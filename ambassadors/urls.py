@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import programme_views, review_views, views
 
@@ -51,4 +51,5 @@ urlpatterns = [
     ),
     path("ambassador/review/", review_views.review_queue, name="review"),
     path("ambassador/review/<id:action>/", review_views.review_decide, name="review-decide"),
+    path("", include("ambassadors.programme.share.urls")),
 ]
