@@ -11,7 +11,7 @@ export DEMO_PASSWORD
 # Interface languages other than English (the source), each with locale/<lang>/LC_MESSAGES/django.po.
 LOCALES := fr es pt it
 
-.PHONY: run test install static messages translations migrate demo lint format bench backup restore audit clean
+.PHONY: run test install static messages translations migrate demo lint format bench loadtest backup restore audit clean
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (Django 6); see .python-version")'
@@ -80,12 +80,26 @@ audit: install
 	.ci/pip-audit
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) $(LOADTEST_VENV) node_modules staticfiles
 	find locale -name '*.mo' -delete
 
 # Load test against gunicorn on loopback (PostgreSQL); writes bench/results.md and .json.
 # BENCH_SIZES=S,M,L BENCH_DURATION=10 make bench
 bench: static
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
+
+# The synchronized quiz start with Locust (its own venv); see README, "Load test".
+# LEARNERS=1000 make loadtest; LOADTEST_ARGS="--fast" for 3–9 s think times.
+LOADTEST_VENV := .venv-loadtest
+$(LOADTEST_VENV)/.installed: bench/loadtest-requirements.lock
+	test -x $(LOADTEST_VENV)/bin/python || $(PYTHON) -m venv $(LOADTEST_VENV)
+	$(LOADTEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/loadtest-requirements.lock
+	touch $@
+
+loadtest: static $(LOADTEST_VENV)/.installed
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)

@@ -18,6 +18,10 @@ backlog = 2048
 # Recycle workers now and then so a slow leak can never take a server down.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# The app writes one JSON line per request (RequestLogMiddleware): that is the access log.
+# gunicorn's own is off unless GUNICORN_ACCESSLOG names a file ("-": stdout), and even then
+# password-reset links are written without their token.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+logger_class = "dianova_training.redaction.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -49,6 +49,15 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _resolve(request: HttpRequest) -> ResolverMatch | None:
+    """The route of a request answered before URL resolution (an HTTPS redirect, the 503
+    page), so that even then a password-reset link is logged without its token."""
+    try:
+        return resolve(request.path_info)
+    except Resolver404:
+        return None
+
+
 class RequestLogMiddleware:
     """One structured log line per request: id, method, path, status and duration.
 
@@ -70,9 +79,10 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         match = getattr(request, "resolver_match", None)
+        route = match or _resolve(request)
         path = request.path
-        if match is not None and SECRET_KWARGS & match.kwargs.keys():
-            path = "/" + match.route
+        if route is not None and SECRET_KWARGS & route.kwargs.keys():
+            path = "/" + route.route
         request_logger.info(
             "%s %s %s",
             request.method,

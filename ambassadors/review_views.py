@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from dianova_training.redirects import safe_next_url
 
 from . import services
 from .forms import DecisionForm, ReviewFilterForm
@@ -72,16 +74,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_decide(request: HttpRequest, action: int) -> HttpResponse:
     action_obj = _get_action_for_reviewer(request, action)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    back = back or "ambassadors:review"
+    back = safe_next_url(request, request.POST.get("next"), default=reverse("ambassadors:review"))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(back)
+        return HttpResponseRedirect(back)
     try:
         decision = services.action_decide(
             action=action_obj,
@@ -91,7 +90,7 @@ def review_decide(request: HttpRequest, action: int) -> HttpResponse:
         )
     except services.AlreadyDecided:
         messages.warning(request, _("Another trainer has already decided on this action."))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     name = action_obj.user.get_full_name() or action_obj.user.username
     if decision.decision == "verified" and action_obj.capped:
         messages.success(
@@ -105,4 +104,4 @@ def review_decide(request: HttpRequest, action: int) -> HttpResponse:
             _("%(decision)s: %(name)s's action.")
             % {"decision": decision.get_decision_display(), "name": name},
         )
-    return redirect(back)
+    return HttpResponseRedirect(back)

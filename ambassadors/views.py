@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course
+from dianova_training.redirects import redirect_back
 
 from . import exports, imports, reports, services
 from .audit import audit_record
@@ -37,17 +37,6 @@ from .models import Assignment, AuditEvent, Level, Organisation, StaffProfile
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
-def _safe_next(request: HttpRequest) -> str:
-    """Where to go back after a form in the navbar: ``next``, else the referring page, if
-    they are on this site; otherwise "My training"."""
-    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return reverse("ambassadors:dashboard")
-
-
 @require_POST
 def language_switch(request: HttpRequest) -> HttpResponse:
     """Switch the interface language from the navbar.
@@ -55,7 +44,12 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     request). Everyone also gets Django's language cookie, as ``set_language`` sets it, so the
     log-in page speaks the chosen language to anonymous visitors and after logging out.
     """
-    response = redirect(_safe_next(request))
+    response = redirect_back(
+        request,
+        request.POST.get("next"),
+        request.META.get("HTTP_REFERER"),
+        default=reverse("ambassadors:dashboard"),
+    )
     language = request.POST.get("language", "")
     if language not in LANGUAGE_CODES:
         messages.error(request, _("This language is not available."))

@@ -34,6 +34,7 @@ from courses.models import (
 BATCH = 5000
 LESSONS_PER_MODULE = 5
 BENCH_QUIZ_QUESTIONS = 20
+PASSWORD = "bench-password"  # noqa: S105 - every generated login, on a throwaway database
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ LESSON_BODY = (
 )
 
 
-def _quiz(course: Course, module: Module | None, key: str, questions: int) -> Quiz:
+def make_quiz(course: Course, module: Module | None, key: str, questions: int) -> Quiz:
     quiz = Quiz.objects.create(
         course=course,
         module=module,
@@ -126,13 +127,13 @@ def _generate(size: Size, *, seed: int = 7) -> dict:
             )
             for i in range(LESSONS_PER_MODULE)
         )
-    module_quizzes = [_quiz(course, module, f"mq{i}", 5) for i, module in enumerate(modules)]
-    bench_quiz = _quiz(course, None, "bench-quiz", BENCH_QUIZ_QUESTIONS)
+    module_quizzes = [make_quiz(course, module, f"mq{i}", 5) for i, module in enumerate(modules)]
+    bench_quiz = make_quiz(course, None, "bench-quiz", BENCH_QUIZ_QUESTIONS)
     bench_quiz.required = False
     bench_quiz.save(update_fields=["required"])
 
     user_model = get_user_model()
-    password = make_password("bench-password")
+    password = make_password(PASSWORD)
     users = user_model.objects.bulk_create(
         (
             user_model(

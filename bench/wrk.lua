@@ -1,7 +1,8 @@
 -- Drive wrk from a file of prepared requests, one per line, tab-separated:
 --   METHOD <tab> PATH <tab> COOKIE <tab> BODY
 -- Thread k (1-based) takes lines k, k+N, k+2N… and cycles through them. Responses that are
--- not 2xx/3xx are counted by wrk itself ("Non-2xx or 3xx responses").
+-- not 2xx/3xx are counted by wrk itself ("Non-2xx or 3xx responses"). A POST body starting
+-- with "{" is sent as JSON with the CSRF token of the cookie in X-CSRFToken (like quiz.js).
 -- Usage: wrk -s bench/wrk.lua URL -- requests.tsv <threads>
 
 local next_id = 1
@@ -19,7 +20,10 @@ function init(args)
     if line_number % threads == id - 1 then
       local method, target, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
       local headers = { Cookie = cookie }
-      if method == "POST" then
+      if method == "POST" and body:sub(1, 1) == "{" then
+        headers["Content-Type"] = "application/json"
+        headers["X-CSRFToken"] = cookie:match("csrftoken=([%w]+)")
+      elseif method == "POST" then
         headers["Content-Type"] = "application/x-www-form-urlencoded"
       else
         body = nil

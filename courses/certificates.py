@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .models import Certificate
+from .titles import Titles, reader_language
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +77,26 @@ def _draw_fitted(
         pdf.drawCentredString(x, y - number * size * 1.2, line)
 
 
+def course_title_for_reader(certificate: Certificate, language: str | None = None) -> str:
+    """The certified course's title in the reader's language (the active one by default):
+    the title at issue when the certificate is in that language or the course has no version
+    in it, else that version's title. One query (none when the languages match)."""
+    language = reader_language(language)
+    course = certificate.course
+    if course.language == language:
+        return certificate.course_title
+    titles = Titles.load(language, families=[course.original_id])
+    return titles.course(course, default=certificate.course_title)
+
+
 def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """The certificate as a one-page landscape A4 PDF, in the active language."""
+    course_title = course_title_for_reader(certificate)
     regular, bold = fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = Canvas(buffer, pagesize=(width, height), pageCompression=1)
-    pdf.setTitle(_("Certificate: %(course)s") % {"course": certificate.course_title})
+    pdf.setTitle(_("Certificate: %(course)s") % {"course": course_title})
     pdf.setAuthor("Dianova Training")
     pdf.setSubject(certificate.name)
 
@@ -109,9 +123,7 @@ def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.setFont(regular, 15)
     pdf.drawCentredString(centre, height - 305, _("has completed the course"))
     pdf.setFillColorRGB(0, 0, 0)
-    _draw_fitted(
-        pdf, certificate.course_title, bold, 22, x=centre, y=height - 343, width=text_width
-    )
+    _draw_fitted(pdf, course_title, bold, 22, x=centre, y=height - 343, width=text_width)
     issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATE_FORMAT")
     pdf.setFillColor(GREY)
     pdf.setFont(regular, 15)

@@ -114,7 +114,7 @@ def _load_quiz(
             "review_policy": review_policy,
             "required": data.get("required", True),
             "order": order,
-            "status": Status.PUBLISHED,
+            "status": data.get("status", Status.PUBLISHED),
         },
     )
     keys = []
@@ -182,6 +182,8 @@ def _load_version(data: dict, original: Course | None) -> tuple[Course, Changes]
             "description": data.get("description", ""),
             "translation_of": original,
             "status": Status.PUBLISHED,
+            # Optional: kept as set in the admin when the file does not say.
+            **({"sequential": data["sequential"]} if "sequential" in data else {}),
         },
     )
     module_keys, quiz_keys = [], []
@@ -194,7 +196,7 @@ def _load_version(data: dict, original: Course | None) -> tuple[Course, Changes]
                 "title": _require(m_data, "title", m_where),
                 "introduction": m_data.get("introduction", ""),
                 "order": m_order,
-                "status": Status.PUBLISHED,
+                "status": m_data.get("status", Status.PUBLISHED),
             },
         )
         module_keys.append(module.key)
@@ -209,7 +211,8 @@ def _load_version(data: dict, original: Course | None) -> tuple[Course, Changes]
                     "kind": l_data.get("kind", Lesson.Kind.LESSON),
                     "body": _require(l_data, "body", l_where),
                     "order": l_order,
-                    "status": Status.PUBLISHED,
+                    "status": l_data.get("status", Status.PUBLISHED),
+                    **({"video_url": l_data["video_url"]} if "video_url" in l_data else {}),
                 },
             )
             lesson_keys.append(lesson.key)

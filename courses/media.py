@@ -8,7 +8,7 @@ Videos: only YouTube (played from youtube-nocookie.com, its privacy-enhanced mod
 
 import re
 from pathlib import PurePath
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -127,15 +127,25 @@ def _vimeo_embed(host: str, path: list[str], query: dict) -> str | None:
     return url
 
 
+def _split(url: str) -> SplitResult | None:
+    """``url`` split into parts, or None when Python cannot parse it: an unclosed IPv6 host
+    raises ValueError in ``urlsplit``, a port out of range only when ``.port`` is read."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- read it here, where the ValueError is caught
+    except ValueError:
+        return None
+    return parts
+
+
 def video_embed_url(url: str) -> str | None:
     """The player address for a YouTube or Vimeo page address, or None for anything else.
 
     YouTube always plays from youtube-nocookie.com (no cookies until the learner presses play);
     Vimeo gets ``dnt=1`` (do not track).
     """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    parts = _split(url)
+    if parts is None:
         return None
     if parts.scheme not in {"http", "https"} or parts.username or parts.password:
         return None
@@ -155,8 +165,8 @@ def video_embed_url(url: str) -> str | None:
 def validate_video_url(url: str) -> None:
     if not url:
         return
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    parts = _split(url)
+    host = ((parts and parts.hostname) or "").lower()
     if host not in YOUTUBE_HOSTS | VIMEO_HOSTS:
         raise ValidationError(
             _("Only YouTube and Vimeo videos can be embedded; %(host)s is not allowed."),

@@ -16,8 +16,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
     Avg,
-    BooleanField,
-    Case,
     Count,
     Exists,
     F,
@@ -26,10 +24,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,57 +84,11 @@ class CourseQuerySet(models.QuerySet):
         )
 
     def with_progress_for(self, user):
-        """Annotate ``steps_total``, ``steps_done`` and ``completed_at`` for one learner.
+        """Annotate one learner's progress in each course, counted across its language
+        versions (see ``courses.family.with_family_progress``). One query."""
+        from .family import with_family_progress  # the helpers build on these models
 
-        Also the learner's enrolment facts: ``assigned``, ``due_date``, ``overdue`` (due date
-        passed and not completed), ``last_activity_at``, and ``certificate_code`` (a valid
-        certificate's code, or None).
-
-        Steps are published lessons of published modules and published required quizzes;
-        a quiz step is done once the learner has passed it. One query whatever the number
-        of courses.
-        """
-        lessons = Lesson.objects.published().filter(module__course=OuterRef("pk"))
-        done_lessons = LessonCompletion.objects.filter(
-            user=user, lesson__in=Lesson.objects.published(), lesson__module__course=OuterRef("pk")
-        )
-        quizzes = Quiz.objects.published().filter(course=OuterRef("pk"), required=True)
-        passed_quizzes = Quiz.objects.published().filter(
-            course=OuterRef("pk"),
-            required=True,
-            attempts__user=user,
-            attempts__passed=True,
-        )
-        enrolment = Enrolment.objects.filter(user=user, course=OuterRef("pk"))
-        return self.annotate(
-            lessons_total=SubqueryCount(lessons),
-            lessons_done=SubqueryCount(done_lessons),
-            quizzes_total=SubqueryCount(quizzes),
-            quizzes_passed=SubqueryCount(passed_quizzes),
-            completed_at=Subquery(
-                CourseCompletion.objects.filter(user=user, course=OuterRef("pk")).values(
-                    "completed_at"
-                )[:1]
-            ),
-            due_date=Subquery(enrolment.values("due_date")[:1]),
-            assigned=Coalesce(Subquery(enrolment.values("assigned")[:1]), Value(False)),
-            last_activity_at=Subquery(enrolment.values("last_activity_at")[:1]),
-            certificate_code=Subquery(
-                Certificate.objects.valid()
-                .filter(user=user, course=OuterRef("pk"))
-                .values("code")[:1]
-            ),
-        ).annotate(
-            steps_total=F("lessons_total") + F("quizzes_total"),
-            steps_done=F("lessons_done") + F("quizzes_passed"),
-            overdue=Case(
-                When(
-                    due_date__lt=timezone.localdate(), completed_at__isnull=True, then=Value(True)
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
+        return with_family_progress(self, user)
 
 
 class Course(models.Model):

@@ -1,7 +1,9 @@
 """The learner's map of one course: modules, their steps, what is done and what comes next.
 
 Built from a fixed number of queries (modules, lessons, quizzes, the learner's completions,
-the learner's passed quizzes) whatever the size of the course.
+the learner's passed quizzes) whatever the size of the course and its number of language
+versions. A step is done when the learner did it, or its keyed match, in any language version
+of the course (``courses/family.py``).
 
 It is also the one source of truth for sequencing: in a course whose steps unlock in order,
 each step says whether it is ``locked`` and why, and the views refuse every URL of a locked
@@ -16,7 +18,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Course, Lesson, LessonCompletion, Module, Quiz, QuizAttempt
+from .family import family_record
+from .models import Course, Lesson, Module, Quiz
 
 
 @dataclass
@@ -33,6 +36,21 @@ class Step:
     @property
     def title(self) -> str:
         return self.obj.title
+
+    @property
+    def label(self) -> str:
+        """The title as the outline shows it: "Quiz: …" or "Activity: …" for those kinds,
+        unless the title already starts with that word (no "Quiz: Quiz du module 1")."""
+        kinds = {
+            "quiz": (_("Quiz"), _("Quiz: %(title)s")),
+            "activity": (_("Activity"), _("Activity: %(title)s")),
+        }
+        if self.kind not in kinds:
+            return self.title
+        word, template = kinds[self.kind]
+        if self.title.casefold().startswith(word.casefold()):
+            return self.title
+        return template % {"title": self.title}
 
     def is_for(self, obj: Lesson | Quiz) -> bool:
         return type(self.obj) is type(obj) and self.obj.pk == obj.pk
@@ -111,29 +129,21 @@ def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: boo
         )
     )
     final_quizzes = list(quizzes.filter(course=course, module__isnull=True).order_by("order", "pk"))
-    done_lessons = set(
-        LessonCompletion.objects.filter(user=user, lesson__module__course=course).values_list(
-            "lesson_id", flat=True
-        )
-    )
-    passed_quizzes = set(
-        QuizAttempt.objects.filter(user=user, quiz__course=course, passed=True).values_list(
-            "quiz_id", flat=True
-        )
-    )
+    # What the learner did in any language version counts here (matched by keys).
+    record = family_record(user, course)
 
-    def lesson_step(lesson: Lesson) -> Step:
+    def lesson_step(lesson: Lesson, module: Module) -> Step:
         url = reverse("courses:lesson", kwargs={"course": course.slug, "lesson": lesson.pk})
-        return Step(lesson.kind, lesson, url, lesson.pk in done_lessons)
+        return Step(lesson.kind, lesson, url, record.lesson_done(lesson, module.key))
 
     def quiz_step(quiz: Quiz) -> Step:
         url = reverse("courses:quiz", kwargs={"course": course.slug, "quiz": quiz.pk})
-        return Step("quiz", quiz, url, quiz.pk in passed_quizzes, required=quiz.required)
+        return Step("quiz", quiz, url, record.quiz_passed(quiz), required=quiz.required)
 
     outline = [
         ModuleOutline(
             module,
-            [lesson_step(lesson) for lesson in module.lessons.all()]
+            [lesson_step(lesson, module) for lesson in module.lessons.all()]
             + [quiz_step(quiz) for quiz in module.quizzes.all()],
         )
         for module in modules

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from .family import family_certificate, family_completion
 from .grading import question_credit, score_percent
 from .models import (
     AttemptChoice,
@@ -60,14 +61,23 @@ def enrolment_touch(*, user: AbstractBaseUser, course: Course) -> Enrolment:
 def course_check_completion(*, user: AbstractBaseUser, course: Course) -> CourseCompletion | None:
     """Record the course as completed the moment its last requirement is met.
 
-    Returns the completion (new or existing) or None when something is still missing.
+    The course family is completed once: when any language version is completed already,
+    that completion is returned and nothing new is recorded (no second certificate, and so
+    no second set of programme points). Steps done in other versions count (see
+    ``courses/family.py``). Returns the completion or None when something is still missing.
     """
-    existing = CourseCompletion.objects.filter(user=user, course=course).first()
+    existing = family_completion(user, course)
     if existing:
         return existing
     progress = Course.objects.with_progress_for(user).get(pk=course.pk)
     if progress.steps_total == 0 or progress.steps_done < progress.steps_total:
         return None
+    # Two language versions finished at the same moment (two tabs) must still give one
+    # completion: serialise on the learner's row, then look again.
+    _lock_user_quiz(user)
+    existing = family_completion(user, course)
+    if existing:
+        return existing
     completion, created = CourseCompletion.objects.get_or_create(
         user=user, course=course, defaults={"completed_at": timezone.now()}
     )
@@ -78,8 +88,14 @@ def course_check_completion(*, user: AbstractBaseUser, course: Course) -> Course
 
 def certificate_issue(*, completion: CourseCompletion) -> Certificate:
     """The certificate of a course completion, created on first call with the learner's name
-    and the course title as they are now; later calls return it unchanged."""
+    and the course title as they are now; later calls return it unchanged.
+
+    One certificate per course family: if the learner holds one from another language
+    version, that one is returned."""
     user, course = completion.user, completion.course
+    existing = family_certificate(user, course)
+    if existing:
+        return existing
     certificate, _created = Certificate.objects.get_or_create(
         user=user,
         course=course,

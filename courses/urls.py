@@ -6,6 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("<slug:course>/", views.course_detail, name="course"),
+    path("<slug:course>/continue/", views.course_continue, name="continue"),
     path("<slug:course>/lessons/<int:lesson>/", views.lesson_detail, name="lesson"),
     path(
         "<slug:course>/lessons/<int:lesson>/complete/",

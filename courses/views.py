@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .certificates import render_pdf
+from .certificates import course_title_for_reader, render_pdf
+from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
 from .models import (
     AttemptChoice,
@@ -104,7 +105,7 @@ def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizA
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
-    certificate = Certificate.objects.filter(user=request.user, course=course_obj).first()
+    certificate = family_certificate(request.user, course_obj)
     return render(
         request,
         "courses/course_detail.html",
@@ -115,6 +116,18 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
             "preview": _can_preview(request),
         },
     )
+
+
+@login_required
+@require_GET
+def course_continue(request: HttpRequest, course: str) -> HttpResponse:
+    """Where "Start" and "Continue" lead: the learner's next open step, else the course page
+    (nothing left to do, or nothing published yet)."""
+    course_obj = _get_course_for_user(request, course)
+    outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    if outline.next_step is None:
+        return redirect(course_obj)
+    return redirect(outline.next_step.url)
 
 
 @login_required
@@ -169,6 +182,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     used = len(attempts)
     remaining = None if quiz_obj.attempts_allowed is None else quiz_obj.attempts_allowed - used
     submitted = [a for a in attempts if a.is_submitted]
+    passed = any(a.passed for a in submitted)
     pool = quiz_obj.questions.count()
     return render(
         request,
@@ -179,7 +193,9 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
             "attempts": attempts,
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "best": max((a.score for a in submitted), default=None),
-            "passed": any(a.passed for a in submitted),
+            "passed": passed,
+            # Passed in another language version of the course: it counts here too.
+            "passed_elsewhere": not passed and quiz_passed_in_family(request.user, quiz_obj),
             "remaining": remaining,
             "question_count": min(pool, quiz_obj.draw_count or pool),
         },
@@ -338,6 +354,7 @@ def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: Qu
             "quiz": quiz_obj,
             "attempt": attempt_obj,
             "review": attempt_obj.review_allowed(passed_before=passed_before),
+            "passed_before": passed_before,
             "next_step": outline.next_step,
         },
     )
@@ -351,7 +368,7 @@ def _get_certificate(code: str) -> Certificate | None:
     normalised = "".join(code.split()).upper()
     if not _CERTIFICATE_CODE.fullmatch(normalised):
         return None  # also keeps NUL bytes and other oddities away from the database
-    return Certificate.objects.filter(code=normalised).first()
+    return Certificate.objects.select_related("course").filter(code=normalised).first()
 
 
 def _certificate_not_found(request: HttpRequest, code: str) -> HttpResponse:
@@ -365,7 +382,11 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _get_certificate(code)
     if certificate is None:
         return _certificate_not_found(request, code)
-    response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
+    response = render(
+        request,
+        "courses/certificate_verify.html",
+        {"certificate": certificate, "course_title": course_title_for_reader(certificate)},
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 

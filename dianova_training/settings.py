@@ -54,6 +54,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires (it patches admin forms).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: one JSON log line per request, with its id and duration.
     "ambassadors.middleware.RequestLogMiddleware",
+    # Too many fields or too large a body: 400, also with DEBUG on (whose debug page 500s).
+    "dianova_training.request_limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Header-only middleware early, so even short-circuited answers (503) carry the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,6 +140,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: per-process memory by default (no server); CACHE_URL (redis://, rediss://, unix://)
+# names a Redis or Valkey shared by every worker and host, through Django's own Redis backend.
+# Nothing cached may go stale across processes: course structures are keyed by a version
+# stamp read from the database (courses/structure.py), never invalidated by deleting keys.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dianova"),
+        }
+    }
+    # Sessions read from the shared cache (written through to the database): no query per
+    # request, and a log-out deletes the one shared copy, so it holds in every worker.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dianova",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+    # Not cached_db here: a per-process cache would keep a logged-out session alive in the
+    # other workers until it expired. One indexed query per request instead.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Where `make backup` (manage.py backup) writes when not given a file name.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
@@ -149,6 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses any login for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend that loads the staff profile with the user: one query per request.
+    "dianova_training.auth.ProfileModelBackend",
+    # Only for sessions opened before ProfileModelBackend existed.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: 5 failures lock the username from that address for 15 minutes. The form
@@ -159,6 +196,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Usernames cut to axes' 255-character column: a longer one is a wrong login, never a 500.
+AXES_USERNAME_CALLABLE = "dianova_training.throttling.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ambassadors:dashboard"
@@ -181,6 +220,13 @@ USE_TZ = True
 # The language cookie (set by the navbar's switcher) is only read by the server.
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Admin-authored programme data (levels, action types, badges, campaigns, organisation display
+# names) is stored in every language by django-modeltranslation: one column per language on
+# the same row, English the source and the fallback when a translation is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es", "pt", "it")
+# The admin's language tabs use jQuery UI from npm, served from our static files (no CDN).
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -189,6 +235,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/jquery-ui", BASE_DIR / "node_modules" / "jquery-ui" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -279,7 +326,11 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ambassadors.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ambassadors.logs.RequestIdFilter"},
+        # Password-reset links lose their token in every line (Django names paths in some).
+        "secrets": {"()": "dianova_training.redaction.SecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "ambassadors.logs.JsonFormatter",
@@ -292,7 +343,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

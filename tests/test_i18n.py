@@ -214,3 +214,63 @@ def test_admin_speaks_the_trainers_language(client, organisation):
     page = client.get(reverse("admin:courses_lesson_changelist")).content.decode()
     assert "état de la traduction" in page
     assert "Marquer comme relu (traduction à jour)" in page
+
+
+# --- Shipped programme data (content/programme.yaml) -------------------------------------------
+
+OTHER_LANGUAGES = ("fr", "es", "pt", "it")
+
+
+def _shipped_texts():
+    from ambassadors.programme.texts import TRANSLATED_SECTIONS, read_programme
+
+    data = read_programme()
+    for section in TRANSLATED_SECTIONS:
+        for key, fields in data.get(section, {}).items():
+            for field, texts in fields.items():
+                yield f"{section}.{key}.{field}", texts
+
+
+def test_shipped_programme_texts_are_translated_in_every_language():
+    """No empty text and no English left in fr, es, pt or it (read_programme refuses empty
+    ones and missing languages)."""
+    untranslated = [
+        (where, language)
+        for where, texts in _shipped_texts()
+        for language in OTHER_LANGUAGES
+        if texts[language].strip() == texts["en"].strip()
+    ]
+    assert untranslated == []
+    assert len(list(_shipped_texts())) > 60
+
+
+def test_shipped_french_texts_follow_french_typography():
+    wrong = []
+    for where, texts in _shipped_texts():
+        text = texts["fr"]
+        if "'" in text or re.search(r"(?<![\u202f\u00a0]) ?[:;!?]", text.replace("...", "")):
+            wrong.append((where, text))
+    assert wrong == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_programme_rows_are_translated_in_the_database(language):
+    """What the migrations (and ``load_programme``) put in the database: every default level,
+    action type, badge and criteria text has a real translation."""
+    from ambassadors.models import ActionType, BadgeClass, BadgeCriterion, Level
+
+    untranslated = []
+    for model, fields in (
+        (Level, ("name", "description")),
+        (ActionType, ("name", "description")),
+        (BadgeClass, ("name", "description")),
+        (BadgeCriterion, ("narrative",)),
+    ):
+        for row in model.objects.all():
+            for field in fields:
+                text = getattr(row, f"{field}_{language}")
+                if not text or text == getattr(row, f"{field}_en"):
+                    untranslated.append((model.__name__, row.pk, field))
+    assert untranslated == []
+    assert Level.objects.count() == 6

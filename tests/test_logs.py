@@ -3,7 +3,10 @@
 import io
 import json
 import logging
+import os
 import sys
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -12,6 +15,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ambassadors.logs import JsonFormatter, RequestIdFilter, current_request_id
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def configured_console_handler() -> logging.StreamHandler:
@@ -28,7 +38,8 @@ def log_lines():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(console.formatter)
-    handler.addFilter(RequestIdFilter())
+    for log_filter in console.filters:  # the request id, the redaction of secrets
+        handler.addFilter(log_filter)
     root = logging.getLogger()
     root.addHandler(handler)
     try:
@@ -89,3 +100,98 @@ def test_password_reset_links_are_logged_without_their_token(client, learner, lo
     output = json.dumps(log_lines())
     assert token not in output
     assert "/accounts/reset/<uidb64>/<token>/" in output
+
+
+@pytest.mark.django_db
+def test_password_reset_links_answered_before_their_view_keep_their_token_out_of_logs(
+    client, settings, learner, log_lines
+):
+    """An HTTPS redirect answers before URL resolution, and Django's own warning lines name
+    the path ("Not Found: /accounts/reset/…"): neither may show the token."""
+    token = default_token_generator.make_token(learner)
+    uid = urlsafe_base64_encode(force_bytes(learner.pk))
+    url = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(url).status_code == 301
+    # A link mangled by a mail client: no route, and Django warns "Not Found: <path>".
+    assert client.get(url + "x/", secure=True).status_code == 404
+    output = json.dumps(log_lines())
+    assert "Not Found" in output
+    assert token not in output
+
+
+def test_gunicorn_access_log_is_off_by_default(monkeypatch):
+    """The app's JSON line is the access log; gunicorn's own would repeat every URL."""
+    import runpy
+
+    monkeypatch.delenv("GUNICORN_ACCESSLOG", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["accesslog"] is None
+    assert config["logger_class"] == "dianova_training.redaction.RedactingLogger"
+
+
+@pytest.mark.parametrize("accesslog", ["", "-"])
+def test_gunicorn_never_logs_a_password_reset_token(tmp_path, accesslog):
+    """gunicorn on loopback with the project's config, as in production (DEBUG off, HTTPS
+    redirect on): a password-reset link is requested; no line of output holds its token,
+    with gunicorn's access log off (the default) or on."""
+    import socket
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "cz5xkq-0123456789abcdef0123456789abcdef"
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "test-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "SECURE_PROXY_SSL_HEADER_ENABLED": "true",
+        "SECURE_SSL_REDIRECT": "true",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESSLOG": accesslog,
+    }
+    output = tmp_path / "gunicorn.log"
+    with output.open("wb") as sink:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "dianova_training.wsgi",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/accounts/reset/zz/{token}/"
+            statuses = []
+            for headers in ({}, {"X-Forwarded-Proto": "https"}):
+                deadline = time.monotonic() + 30
+                while True:
+                    request = urllib.request.Request(url, headers=headers)
+                    try:
+                        opener = urllib.request.build_opener(_NoRedirect)
+                        statuses.append(opener.open(request, timeout=5).status)
+                        break
+                    except urllib.error.HTTPError as error:
+                        statuses.append(error.code)
+                        break
+                    except (urllib.error.URLError, ConnectionError):
+                        assert time.monotonic() < deadline, output.read_text()
+                        time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    text = output.read_text()
+    assert statuses[0] == 301, text  # the HTTPS redirect, answered before URL resolution
+    assert "/accounts/reset/<uidb64>/<token>/" in text  # the JSON request lines
+    assert token not in text, text

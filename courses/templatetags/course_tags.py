@@ -1,6 +1,6 @@
 from django import template
 
-from courses import markdown
+from courses import blocks, markdown
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 def markdown_filter(text: str):
     """Render trainer-written Markdown as sanitised HTML."""
     return markdown.render(text)
+
+
+@register.simple_tag(takes_context=True)
+def lesson_body(context, lesson):
+    """A lesson's Markdown as HTML, with its live blocks (courses/blocks.py) filled in."""
+    return blocks.render_lesson(lesson, context["request"])
 
 
 @register.filter

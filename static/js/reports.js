@@ -13,7 +13,7 @@
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var chart = data[canvas.dataset.chart];
     if (!chart || chart.labels.length === 0) {
-      canvas.closest(".chart-box").hidden = true;
+      (canvas.closest("figure") || canvas.closest(".chart-box")).hidden = true;
       return;
     }
     var max = canvas.dataset.chartMax ? Number(canvas.dataset.chartMax) : undefined;

@@ -234,6 +234,26 @@ def test_video_from_another_host_is_refused_in_the_admin(trainer_client, course)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://www.youtube.com:99999/watch?v=abcdefghijk",  # port out of range: ValueError
+        "https://[::1/watch?v=abcdefghijk",  # unclosed IPv6 host: ValueError
+        "https://www.youtube.com:-1/watch?v=abcdefghijk",
+    ],
+)
+def test_video_url_that_python_cannot_parse_is_refused_not_a_500(trainer_client, course, bad):
+    lesson = Lesson.objects.filter(module__course=course).first()
+    url = reverse("admin:courses_lesson_change", args=[lesson.pk])
+    response = trainer_client.post(url, lesson_form(lesson, video_url=bad))
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert video_embed_url(bad) is None
+    lesson.refresh_from_db()
+    assert lesson.video_url == ""
+
+
+@pytest.mark.django_db
 def test_video_renders_as_privacy_enhanced_iframe_without_script(
     trainer_client, learner_client, course
 ):

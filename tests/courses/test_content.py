@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from courses import content
+from courses import blocks, content
 from courses.models import Choice, Course, Lesson, LessonCompletion, Question, QuizAttempt
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from tests.factories import make_user
@@ -43,8 +43,8 @@ def shape(data: dict) -> dict:
     }
 
 
-def test_source_has_six_modules_with_activity_and_quiz_pool():
-    assert [m["key"] for m in SOURCE["modules"]] == [f"m{i}" for i in range(1, 7)]
+def test_source_has_seven_modules_with_activity_and_quiz_pool():
+    assert [m["key"] for m in SOURCE["modules"]] == [f"m{i}" for i in range(1, 8)]
     for module in SOURCE["modules"]:
         kinds = [lesson.get("kind", "lesson") for lesson in module["lessons"]]
         assert kinds.count("activity") >= 1, module["key"]
@@ -61,6 +61,29 @@ def test_source_has_six_modules_with_activity_and_quiz_pool():
 def test_translation_mirrors_the_french_source(language):
     assert shape(VERSIONS[language]) == shape(SOURCE)
     assert VERSIONS[language]["slug"] != SOURCE["slug"]
+
+
+@pytest.mark.parametrize("language", sorted(set(VERSIONS) - {"fr"}))
+def test_translation_places_the_same_live_blocks_as_french(language):
+    def used(data):
+        return {
+            lesson["key"]: blocks.names(lesson["body"])
+            for module in data["modules"]
+            for lesson in module["lessons"]
+        }
+
+    assert used(VERSIONS[language]) == used(SOURCE)
+
+
+def test_every_live_block_of_the_course_has_a_provider():
+    names = {
+        name
+        for module in SOURCE["modules"]
+        for lesson in module["lessons"]
+        for name in blocks.names(lesson["body"])
+    }
+    assert names == {"communications-contact", "consent-form", "official-accounts"}
+    assert "consent-form" in blocks.registered()
 
 
 @pytest.mark.parametrize("language", sorted(VERSIONS))

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from courses.models import Lesson, Quiz, Status
+from courses.models import Certificate, Course, CourseCompletion, Lesson, Quiz, Status
 from courses.progress import annotate_progress, course_shape
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from courses.translations import course_duplicate
@@ -94,13 +94,17 @@ def test_best_score_and_pass_across_versions(family):
     assert getattr(row, f"best_{other}") is None
 
 
+def finish(user, course) -> None:
+    for item in Lesson.objects.filter(module__course=course):
+        lesson_complete(user=user, lesson=item)
+    for quiz in Quiz.objects.filter(course=course):
+        take(user, quiz, correct=3)
+
+
 def test_completion_of_any_version_completes_the_family(family):
     original, english, _italian = family
     user = make_user(language="en")
-    for item in Lesson.objects.filter(module__course=english):
-        lesson_complete(user=user, lesson=item)
-    for quiz in Quiz.objects.filter(course=english):
-        take(user, quiz, correct=3)
+    finish(user, english)
     _shape, row = progress(user, original)
     assert row.completed_at is not None
     assert row.lessons_done + row.quizzes_passed == 6
@@ -124,3 +128,50 @@ def test_keyless_items_count_in_the_original_only():
     take(user, Quiz.objects.get(course=course), correct=3)
     shape, row = progress(user, course)
     assert (shape.lessons_total, row.lessons_done, row.quizzes_passed) == (2, 2, 1)
+
+
+# --- One learner's record on the course page and "My training" ------------------------------
+
+
+def outline_of(user, course):
+    from courses.outline import build_outline
+
+    return build_outline(course, user)
+
+
+def test_outline_counts_steps_done_in_another_language(family):
+    original, english, _italian = family
+    user = make_user(language="en")
+    lesson_complete(user=user, lesson=lesson(original, "m1-l1"))
+    take(user, Quiz.objects.get(course=original, key="quiz-m2"), correct=3)
+    outline = outline_of(user, english)
+    assert (outline.steps_done, outline.steps_total) == (2, 6)
+    mine = Course.objects.with_progress_for(user).get(pk=english.pk)
+    assert (mine.steps_done, mine.steps_total) == (2, 6)
+
+
+def test_a_step_only_in_one_version_counts_only_there(family):
+    original, english, _italian = family
+    extra = Lesson.objects.create(
+        module=english.modules.get(key="m1"), title="Only in English", key="en-only", order=9
+    )
+    user = make_user(language="en")
+    lesson_complete(user=user, lesson=extra)
+    assert (outline_of(user, english).steps_done, outline_of(user, english).steps_total) == (1, 7)
+    assert (outline_of(user, original).steps_done, outline_of(user, original).steps_total) == (0, 6)
+    # A keyless lesson matches only itself, even with a twin of the same title elsewhere.
+    Lesson.objects.filter(module__course=original, key="m1-l2").update(key="")
+    lesson_complete(user=user, lesson=lesson(english, "m1-l2"))
+    assert outline_of(user, original).steps_done == 0
+    assert outline_of(user, english).steps_done == 2
+
+
+def test_finishing_a_second_version_gives_no_second_completion_or_certificate(family):
+    original, english, _italian = family
+    user = make_user(language="en")
+    finish(user, english)
+    finish(user, original)
+    assert CourseCompletion.objects.filter(user=user).count() == 1
+    assert Certificate.objects.filter(user=user).get().course == english
+    mine = Course.objects.with_progress_for(user).get(pk=original.pk)
+    assert mine.completed_at is not None and mine.certificate_code

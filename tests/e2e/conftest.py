@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.views.static import serve
 
+from tests.e2e.site import site  # noqa: F401 - the fixture every page-kind check uses
+
 
 def _serve_collected(self, request):
     """Serve what collectstatic wrote (hashed names), as whitenoise does in production.

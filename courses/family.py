@@ -1,0 +1,214 @@
+"""One learner, one record: what a learner did in any language version of a course counts in
+every version that has the same step.
+
+A *family* is an original course and its translations (``Course.translation_of``). Steps are
+matched across the family by the stable keys the content already has: a lesson by its
+module's key and its own key, a quiz by its key. A step without a key (or a lesson whose
+module has none) matches only itself, so a step that exists in one language version only
+counts only there.
+
+The course page ("outline"), "My training" and completion (``with_progress_for``) read the
+learner's record through these helpers; the managers' reports use ``progress.py``, which
+applies the same matching to many learners at once. Completion, the certificate and the
+programme's points belong to the family: one of each, whichever version was finished.
+
+No query here grows with the number of language versions: the family is "the original's id,
+or a translation of it", two indexed columns of the course row.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import (
+    Certificate,
+    Course,
+    CourseCompletion,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    Quiz,
+    QuizAttempt,
+    SubqueryCount,
+)
+
+
+def in_family(course: Course, path: str = "") -> Q:
+    """Rows whose course (reached through ``path``, e.g. ``"lesson__module__course"``) is a
+    language version of ``course``'s family. No subquery: two columns of the course row."""
+    original = course.original_id
+    if not path:
+        return Q(pk=original) | Q(translation_of=original)
+    return Q(**{path: original}) | Q(**{f"{path}__translation_of": original})
+
+
+@dataclass
+class FamilyRecord:
+    """The steps a learner has done anywhere in one course family (two queries to build)."""
+
+    lesson_ids: set[int] = field(default_factory=set)
+    lesson_keys: set[tuple[str, str]] = field(default_factory=set)
+    quiz_ids: set[int] = field(default_factory=set)
+    quiz_keys: set[str] = field(default_factory=set)
+
+    def lesson_done(self, lesson: Lesson, module_key: str | None = None) -> bool:
+        """Whether ``lesson`` (of a course of this family) is done, in any language."""
+        if lesson.pk in self.lesson_ids:
+            return True
+        module_key = lesson.module.key if module_key is None else module_key
+        return bool(lesson.key and module_key) and (module_key, lesson.key) in self.lesson_keys
+
+    def quiz_passed(self, quiz: Quiz) -> bool:
+        """Whether ``quiz`` (of a course of this family) is passed, in any language."""
+        return quiz.pk in self.quiz_ids or (bool(quiz.key) and quiz.key in self.quiz_keys)
+
+
+def family_record(user, course: Course) -> FamilyRecord:
+    """What ``user`` has done in ``course``'s family: lessons completed and quizzes passed.
+
+    Two queries (completions, passed attempts), whatever the number of language versions.
+    """
+    record = FamilyRecord()
+    for lesson_id, module_key, key in LessonCompletion.objects.filter(
+        in_family(course, "lesson__module__course"), user=user
+    ).values_list("lesson_id", "lesson__module__key", "lesson__key"):
+        record.lesson_ids.add(lesson_id)
+        if module_key and key:
+            record.lesson_keys.add((module_key, key))
+    for quiz_id, key in (
+        QuizAttempt.objects.filter(in_family(course, "quiz__course"), user=user, passed=True)
+        .values_list("quiz_id", "quiz__key")
+        .distinct()
+    ):
+        record.quiz_ids.add(quiz_id)
+        if key:
+            record.quiz_keys.add(key)
+    return record
+
+
+def _family_id(path: str):
+    """The id of the family's original for rows reaching a course through ``path``."""
+    return Coalesce(f"{path}__translation_of", path)
+
+
+def family_certificate(user, course: Course) -> Certificate | None:
+    """The learner's certificate for ``course``'s family, whichever version issued it."""
+    return Certificate.objects.filter(in_family(course, "course"), user=user).first()
+
+
+def family_completion(user, course: Course) -> CourseCompletion | None:
+    """The learner's completion of ``course``'s family (the earliest), or None."""
+    return (
+        CourseCompletion.objects.filter(in_family(course, "course"), user=user)
+        .order_by("completed_at")
+        .first()
+    )
+
+
+def quiz_passed_in_family(user, quiz: Quiz) -> bool:
+    """Whether ``user`` passed ``quiz`` or its version in another language (one query)."""
+    same = Q(quiz=quiz)
+    if quiz.key:
+        same |= Q(in_family(quiz.course, "quiz__course"), quiz__key=quiz.key)
+    return QuizAttempt.objects.filter(same, user=user, passed=True).exists()
+
+
+def with_family_progress(courses: QuerySet, user) -> QuerySet:
+    """Annotate a Course queryset with one learner's progress, counted across each family.
+
+    ``steps_total`` / ``steps_done``: the course's own published lessons and published
+    required quizzes, each done when the learner did it, or its keyed match, in any version.
+    ``completed_at``: the family's earliest completion. ``certificate_code``: a valid
+    certificate of the family. Enrolment facts over the family: ``assigned`` (any version),
+    ``due_date`` (earliest), ``last_activity_at`` (latest); ``overdue`` once the due date
+    has passed without completion. One query whatever the number of courses and versions.
+    """
+    lessons = (
+        Lesson.objects.published()
+        .filter(module__course=OuterRef("pk"))
+        .annotate(family=_family_id("module__course"))
+    )
+    lesson_done = (
+        LessonCompletion.objects.filter(user=user)
+        .annotate(family=_family_id("lesson__module__course"))
+        .filter(
+            Q(lesson=OuterRef("pk"))
+            | Q(
+                family=OuterRef("family"),
+                lesson__key=OuterRef("key"),
+                lesson__module__key=OuterRef("module__key"),
+            )
+            & ~Q(lesson__key="")
+            & ~Q(lesson__module__key="")
+        )
+    )
+    quizzes = (
+        Quiz.objects.published()
+        .filter(course=OuterRef("pk"), required=True)
+        .annotate(family=_family_id("course"))
+    )
+    quiz_passed = (
+        QuizAttempt.objects.filter(user=user, passed=True)
+        .annotate(family=_family_id("quiz__course"))
+        .filter(
+            Q(quiz=OuterRef("pk"))
+            | Q(family=OuterRef("family"), quiz__key=OuterRef("key")) & ~Q(quiz__key="")
+        )
+    )
+    courses = courses.annotate(family_id=_family_id_of_course())
+    in_outer_family = Q(course__translation_of=OuterRef("family_id")) | Q(
+        course=OuterRef("family_id")
+    )
+    enrolment = Enrolment.objects.filter(in_outer_family, user=user)
+    return courses.annotate(
+        lessons_total=SubqueryCount(lessons),
+        lessons_done=SubqueryCount(lessons.filter(Exists(lesson_done))),
+        quizzes_total=SubqueryCount(quizzes),
+        quizzes_passed=SubqueryCount(quizzes.filter(Exists(quiz_passed))),
+        completed_at=Subquery(
+            CourseCompletion.objects.filter(in_outer_family, user=user)
+            .order_by("completed_at")
+            .values("completed_at")[:1]
+        ),
+        due_date=Subquery(
+            enrolment.filter(due_date__isnull=False).order_by("due_date").values("due_date")[:1]
+        ),
+        assigned=Exists(enrolment.filter(assigned=True)),
+        last_activity_at=Subquery(
+            enrolment.filter(last_activity_at__isnull=False)
+            .order_by("-last_activity_at")
+            .values("last_activity_at")[:1]
+        ),
+        certificate_code=Subquery(
+            Certificate.objects.valid()
+            .filter(in_outer_family, user=user)
+            .order_by("issued_at")
+            .values("code")[:1]
+        ),
+    ).annotate(
+        steps_total=F("lessons_total") + F("quizzes_total"),
+        steps_done=F("lessons_done") + F("quizzes_passed"),
+        overdue=Case(
+            When(due_date__lt=timezone.localdate(), completed_at__isnull=True, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def _family_id_of_course():
+    """The id of the family's original, as an expression over a Course queryset."""
+    return Coalesce("translation_of", "pk")
