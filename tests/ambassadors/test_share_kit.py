@@ -150,9 +150,9 @@ def test_feed_query_count(member_client, member, posts, django_assert_num_querie
     for _ in range(posts):
         make_share_post(texts=TEXTS, platforms=["linkedin"])
     member_client.get(FEED)  # creates the tracked links
-    # session, user, profile (language), member, posts, texts, platforms, links, shares,
-    # clicks, then the user's and the groups' permissions (menu)
-    with django_assert_num_queries(12):
+    # session, user with profile, member, posts, texts, platforms, links, shares, clicks,
+    # then the user's and the groups' permissions (menu)
+    with django_assert_num_queries(11):
         response = member_client.get(FEED)
     assert response.content.decode().count('data-testid="share-post"') == posts
 

@@ -113,7 +113,7 @@ def test_reach_query_count(client, network, spain, extra_members, django_assert_
         share_and_click(client, make_member(organisation=spain), post, visitors=2)
     client.force_login(make_manager(whole_network=True))
     client.get(REACH)
-    # session, user, profile, scope; org shares, sharers, clicks; totals, former, clicks;
+    # session, user with profile, scope; org shares, sharers, clicks; totals, former, clicks;
     # post shares, sharers, clicks, posts, texts; sharers per campaign; weeks (2); menu (2)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         client.get(REACH)
