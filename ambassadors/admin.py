@@ -28,6 +28,7 @@ from .models import (
     ReminderLog,
     StaffProfile,
 )
+from .sso import admin as sso_admin  # noqa: F401  (registers EmailDomain)
 
 
 @admin.register(Organisation)

@@ -1027,6 +1027,9 @@ class AuditEvent(models.Model):
         ASSIGNMENT_CREATED = "assignment_created", _("Course assigned")
         ASSIGNMENT_REMOVED = "assignment_removed", _("Assignment removed")
         ACTION_DECIDED = "action_decided", _("Ambassador action decided")
+        SSO_ACCOUNT_CREATED = "sso_account_created", _("Account created at first sign-in (SSO)")
+        SSO_ACCOUNT_LINKED = "sso_account_linked", _("Account linked to an organisation's sign-in")
+        SSO_REFUSED = "sso_refused", _("Sign-in with an organisation's account refused")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1052,3 +1055,6 @@ class AuditEvent(models.Model):
 
 
 from .programme.share.models import *  # noqa: E402, F403 - the share kit's models
+
+# Sign-in with the organisation's account: e-mail domains mapped to organisations.
+from .sso.models import EmailDomain  # noqa: E402, F401

@@ -67,6 +67,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    # Sign-in with the organisation's account (OpenID Connect); see ambassadors/sso/.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "courses",
     "ambassadors",
 ]
@@ -91,6 +96,7 @@ MIDDLEWARE = [
     "ambassadors.middleware.DatabaseUnavailableMiddleware",
     "ambassadors.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked out" response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -183,6 +189,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses any login for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
+    # Stops password log-in for staff whose e-mail domain requires single sign-on.
+    "ambassadors.sso.backends.SsoRequiredBackend",
     # ModelBackend that loads the staff profile with the user: one query per request.
     "dianova_training.auth.ProfileModelBackend",
     # Only for sessions opened before ProfileModelBackend existed.
@@ -373,3 +381,56 @@ BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "training@dianova.org"
 
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
+
+
+# Sign-in with the organisation's account (OpenID Connect, django-allauth): providers come from
+# the environment (below) and from the admin (Social applications, provider "OpenID Connect").
+# OIDC_PROVIDERS=microsoft,google names them; each NAME then has OIDC_<NAME>_SERVER_URL (the
+# issuer), OIDC_<NAME>_CLIENT_ID, OIDC_<NAME>_CLIENT_SECRET and optionally OIDC_<NAME>_LABEL
+# (the button's name), OIDC_<NAME>_VERIFIED_EMAIL_CLAIM (default email_verified; xms_edov for
+# Microsoft Entra ID) and OIDC_<NAME>_LOCALE_CLAIM (default locale; xms_pl for Entra ID).
+# See the README's "Sign-in with the organisation's account".
+def oidc_apps_from_env() -> list[dict]:
+    apps = []
+    for provider_id in envlist("OIDC_PROVIDERS"):
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+        missing = [
+            f"{prefix}{name}"
+            for name in ("SERVER_URL", "CLIENT_ID", "CLIENT_SECRET")
+            if not os.environ.get(f"{prefix}{name}")
+        ]
+        if missing:
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS names {provider_id}: set {missing}")
+        apps.append(
+            {
+                "provider_id": provider_id,
+                "name": os.environ.get(f"{prefix}LABEL", provider_id.title()),
+                "client_id": os.environ[f"{prefix}CLIENT_ID"],
+                "secret": os.environ[f"{prefix}CLIENT_SECRET"],
+                "settings": {
+                    "server_url": os.environ[f"{prefix}SERVER_URL"].rstrip("/"),
+                    "verified_email_claim": os.environ.get(
+                        f"{prefix}VERIFIED_EMAIL_CLAIM", "email_verified"
+                    ),
+                    "locale_claim": os.environ.get(f"{prefix}LOCALE_CLAIM", "locale"),
+                },
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "ambassadors.sso.provider.SsoProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": oidc_apps_from_env(),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "ambassadors.sso.adapter.SsoAdapter"
+ACCOUNT_ADAPTER = "ambassadors.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only e-mails the provider verified get in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")
+# Discovery documents and signing keys are cached this long (a new key id refetches at once).
+OIDC_METADATA_CACHE_SECONDS = envint("OIDC_METADATA_CACHE_SECONDS", "3600")
+OIDC_CLOCK_SKEW_SECONDS = envint("OIDC_CLOCK_SKEW_SECONDS", "60")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("certificates/", include("courses.certificate_urls")),
     path("badges/", include("ambassadors.badge_urls")),
+    # Log-in page with the single sign-on buttons, log-out, OpenID Connect (before Django's).
+    path("", include("ambassadors.sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

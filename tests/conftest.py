@@ -136,3 +136,7 @@ def migration_data(request):
     from django.db import connections
 
     return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+# A real OpenID Connect provider on loopback, for the sign-in tests (tests/oidc_provider.py).
+from tests.oidc_provider import oidc_provider, oidc_provider_server  # noqa: E402, F401

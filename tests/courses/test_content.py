@@ -1,5 +1,6 @@
 """The course content files: every language mirrors the French source, and loading is safe."""
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,57 @@ def test_broken_file_is_a_clear_error(tmp_path: Path):
     (folder / "fr.yaml").write_text("key: x\nlanguage: fr\nmodules: [\n", encoding="utf-8")
     with pytest.raises(content.ContentError, match="not valid YAML"):
         content.read_course_dir(folder)
+
+
+def previous_release(versions: list[dict]) -> list[dict]:
+    """The content as it was before module 7: no m7, no new questions, older wordings."""
+    old = copy.deepcopy(versions)
+    for data in old:
+        data["modules"] = [m for m in data["modules"] if m["key"] != "m7"]
+        for quiz in [m["quiz"] for m in data["modules"]] + [data["final_quiz"]]:
+            quiz["questions"] = [
+                q for q in quiz["questions"] if q["key"] not in {"m1-q10", "m6-q10", "fq-q16"}
+            ]
+            for question in quiz["questions"]:
+                if question["key"] == "m6-q2":
+                    question["text"] = "Old wording of the ladder question."
+    return old
+
+
+@pytest.mark.django_db
+def test_a_new_release_on_top_of_progress_keeps_every_progress_row():
+    versions = content.read_course_dir(COURSE_DIR)
+    content.load_versions(previous_release(versions))
+    french = Course.objects.get(key="social-media", language="fr")
+    learner = make_user(language="fr")
+    lessons = list(Lesson.objects.filter(module__course=french).order_by("pk")[:5])
+    for lesson in lessons:
+        lesson_complete(user=learner, lesson=lesson)
+    quiz = french.quizzes.get(key="m6-quiz")
+    attempt = attempt_start(user=learner, quiz=quiz)
+    attempt_submit(attempt=attempt, answers={})
+    snapshot = list(QuizAttempt.objects.get(pk=attempt.pk).questions.values_list("pk", flat=True))
+
+    content.load_versions(versions)
+    assert LessonCompletion.objects.filter(user=learner).count() == len(lessons)
+    assert list(QuizAttempt.objects.get(pk=attempt.pk).questions.values_list("pk", flat=True)) == (
+        snapshot
+    )
+    assert french.modules.filter(key="m7", status="published").exists()
+    rewritten = Question.objects.get(quiz__course=french, key="m6-q2")
+    assert rewritten.text == SOURCE["modules"][5]["quiz"]["questions"][1]["text"]
+    # every file changed together: no translation is flagged
+    assert not Question.objects.filter(needs_update_since__isnull=False).exists()
+
+    # the French source changes alone: its translations are flagged, progress still kept
+    alone = copy.deepcopy(versions)
+    alone[0]["modules"][5]["quiz"]["questions"][1]["text"] = "A newer French wording."
+    content.load_versions(alone)
+    flagged = Question.objects.filter(key="m6-q2", needs_update_since__isnull=False)
+    assert sorted(flagged.values_list("quiz__course__language", flat=True)) == [
+        "en",
+        "es",
+        "it",
+        "pt",
+    ]
+    assert LessonCompletion.objects.filter(user=learner).count() == len(lessons)

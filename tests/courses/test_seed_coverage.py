@@ -64,7 +64,7 @@ FACTS = [
             "en": ("communications director of Dianova Portugal",),
             "es": ("director de comunicación de Dianova Portugal",),
             "pt": ("diretor de comunicação da Dianova Portugal",),
-            "it": ("direttore della comunicazione di Dianova Portogallo",),
+            "it": ("direttore della comunicazione di Dianova Portugal",),
         },
     ),
     Fact(
