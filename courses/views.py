@@ -21,22 +21,17 @@ from . import services
 from .certificates import course_title_for_reader, render_pdf
 from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
-from .models import (
-    AttemptChoice,
-    AttemptQuestion,
-    Certificate,
-    Course,
-    Lesson,
-    Quiz,
-    QuizAttempt,
-)
+from .models import AttemptChoice, AttemptQuestion, Certificate, Course, Lesson, Quiz, QuizAttempt
 from .outline import CourseOutline, build_outline
 
 
 def _can_preview(request: HttpRequest) -> bool:
     """Trainers (``courses.change_course``) preview as a learner: they see drafts, marked as
-    such, and are never locked out of a step; everyone else sees published content only."""
-    return request.user.has_perm("courses.change_course")
+    such, and are never locked out of a step; everyone else sees published content only.
+    Authoring needs the admin, so only staff users are asked: a learner's page loads no
+    permissions."""
+    user = request.user
+    return user.is_staff and user.has_perm("courses.change_course")
 
 
 def _refuse_if_locked(

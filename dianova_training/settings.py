@@ -56,7 +56,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # Before the admin, as django-modeltranslation requires (it patches admin forms).
     "modeltranslation",
-    "django.contrib.admin",
+    "dianova_training.admin.TrainingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +67,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
-    # Sign-in with the organisation's account (OpenID Connect); see ambassadors/sso/.
+    "dianova_training",
+    # Sign-in with the organisation's account (OpenID Connect); see ambassadors/people/sso/.
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -78,7 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost: one JSON log line per request, with its id and duration.
-    "ambassadors.middleware.RequestLogMiddleware",
+    "dianova_training.middleware.RequestLogMiddleware",
     # Too many fields or too large a body: 400, also with DEBUG on (whose debug page 500s).
     "dianova_training.request_limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -92,9 +93,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: loads the session and user itself, so a database outage
-    # becomes the 503 page; see ambassadors/middleware.py.
-    "ambassadors.middleware.DatabaseUnavailableMiddleware",
-    "ambassadors.middleware.ProfileLanguageMiddleware",
+    # becomes the 503 page; see dianova_training/middleware.py.
+    "dianova_training.middleware.DatabaseUnavailableMiddleware",
+    "ambassadors.people.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked out" response.
@@ -190,7 +191,7 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses any login for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
     # Stops password log-in for staff whose e-mail domain requires single sign-on.
-    "ambassadors.sso.backends.SsoRequiredBackend",
+    "ambassadors.people.sso.backends.SsoRequiredBackend",
     # ModelBackend that loads the staff profile with the user: one query per request.
     "dianova_training.auth.ProfileModelBackend",
     # Only for sessions opened before ProfileModelBackend existed.
@@ -326,7 +327,7 @@ SECURE_CSP = {
 }
 
 # Logs go to stdout: JSON lines in production (LOG_FORMAT=json, the default when DEBUG is off),
-# readable text in development. Every line carries the request id; ambassadors.middleware logs
+# readable text in development. Every line carries the request id; dianova_training.middleware logs
 # one line per request (method, path, status, duration). See the README's "Logs".
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:
@@ -335,13 +336,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "ambassadors.logs.RequestIdFilter"},
+        "request_id": {"()": "dianova_training.logs.RequestIdFilter"},
         # Password-reset links lose their token in every line (Django names paths in some).
         "secrets": {"()": "dianova_training.redaction.SecretsFilter"},
     },
     "formatters": {
         "json": {
-            "()": "ambassadors.logs.JsonFormatter",
+            "()": "dianova_training.logs.JsonFormatter",
             "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
         },
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -421,13 +422,13 @@ def oidc_apps_from_env() -> list[dict]:
 
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
-        "provider_class": "ambassadors.sso.provider.SsoProvider",
+        "provider_class": "ambassadors.people.sso.provider.SsoProvider",
         "OAUTH_PKCE_ENABLED": True,
         "APPS": oidc_apps_from_env(),
     }
 }
-SOCIALACCOUNT_ADAPTER = "ambassadors.sso.adapter.SsoAdapter"
-ACCOUNT_ADAPTER = "ambassadors.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "ambassadors.people.sso.adapter.SsoAdapter"
+ACCOUNT_ADAPTER = "ambassadors.people.sso.adapter.AccountAdapter"
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only e-mails the provider verified get in
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")

@@ -7,8 +7,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from ambassadors import services as programme
 from ambassadors.models import Action, ActionType, AmbassadorProfile, Platform
+from ambassadors.programme import actions as programme_actions
+from ambassadors.programme import services as programme
 
 from .models import PLATFORM_TARGETS, Share, ShareLink, SharePost, Target
 
@@ -103,5 +104,7 @@ def share_verify_on_first_click(*, link: ShareLink, target: str) -> Action | Non
     if share.action.status != Action.Status.SUBMITTED:
         return share.action
     with contextlib.suppress(programme.AlreadyDecided):  # a trainer decided meanwhile
-        programme.action_decide(action=share.action, reviewer=None, decision=Action.Status.VERIFIED)
+        programme_actions.action_decide(
+            action=share.action, reviewer=None, decision=Action.Status.VERIFIED
+        )
     return share.action

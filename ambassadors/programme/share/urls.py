@@ -7,7 +7,6 @@ urlpatterns = [
     path("ambassador/share/<id:post>/", views.share, name="share-post"),
     path("ambassador/share/<id:post>/open/<slug:target>/", views.share_open, name="share-open"),
     path("ambassador/share/<id:post>/preview/", views.preview, name="share-preview"),
-    path("reports/reach/", views.reach_report, name="reach"),
     # A tracked link's code is URL-safe base64, which is what a slug allows.
     path("s/<slug:code>", views.share_redirect, name="share-redirect"),
 ]

@@ -13,10 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ambassadors.models import AmbassadorProfile, Platform
-from ambassadors.views import _export as report_export
-from ambassadors.views import _reports_access as reports_access
 
-from . import reach, services, tracking
+from . import services, tracking
 from .models import PLATFORM_TARGETS, Share, ShareClick, ShareLink, SharePost, SharePostText, Target
 from .pages import BUTTON_LABELS, share_page
 
@@ -212,17 +210,3 @@ def share_redirect(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponseRedirect(services.destination(post, target))
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-@reports_access
-def reach_report(request: HttpRequest) -> HttpResponse:
-    """Managers: the reach of their staff's tracked links, with its CSV/XLSX exports."""
-    result = reach.reach(manager=request.user)
-    response = report_export(request, "share-kit-reach", result.tables())
-    if response:
-        return response
-    return render(
-        request,
-        "ambassadors/share/reach.html",
-        {"reach": result, "chart_data": result.chart_data()},
-    )
