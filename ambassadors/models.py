@@ -2,6 +2,7 @@
 label (``ambassadors``) and table names stay what they were. Add a model to its concern's
 ``models`` module (``people``, ``programme``) and export it here."""
 
+from .people.contacts import OfficialAccount, hashtags_validator
 from .people.models import (
     Assignment,
     AssignmentQuerySet,
@@ -76,6 +77,7 @@ __all__ = [
     "CharterVersionQuerySet",
     "EmailDomain",
     "Level",
+    "OfficialAccount",
     "Organisation",
     "OrganisationQuerySet",
     "Platform",
@@ -90,6 +92,7 @@ __all__ = [
     "ShareVisit",
     "StaffProfile",
     "country_code_validator",
+    "hashtags_validator",
     "staff_in_scope",
     "translated",
 ]

@@ -344,12 +344,16 @@ def _saved_picks(attempt: QuizAttempt) -> dict[int, set[int]]:
 
 @transaction.atomic
 def attempt_submit(
-    *, attempt: QuizAttempt, answers: dict[int, set[int]] | None = None
+    *,
+    attempt: QuizAttempt,
+    answers: dict[int, set[int]] | None = None,
+    refuse_if_submitted: bool = False,
 ) -> QuizAttempt:
     """Save the last answers, grade and close the attempt; return it graded.
 
     Idempotent: the row is locked first, so of two tabs, a double click or a retry exactly
-    one grades it; the others get the already graded attempt back unchanged.
+    one grades it; the others get the already graded attempt back unchanged, or
+    ``AttemptAlreadySubmitted`` with ``refuse_if_submitted`` (so the page can say so).
 
     Late policy: ``answers`` are saved only while the attempt accepts them (until the
     deadline plus ``QuizAttempt.DEADLINE_GRACE``). Past that the submission is still
@@ -359,6 +363,8 @@ def attempt_submit(
     # The caller's copy has the quiz, course and learner loaded already (they never change).
     locked.quiz, locked.user = attempt.quiz, attempt.user
     if locked.is_submitted:
+        if refuse_if_submitted:
+            raise AttemptAlreadySubmitted
         return locked
     now = timezone.now()
     questions = _snapshot_questions(attempt)

@@ -51,7 +51,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails and Open Badges ids. Unset, it is the address `make run` serves (which
+# passes PORT: `PORT=8833 make run` gives http://127.0.0.1:8833); production sets it.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{envint('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     # Before the admin, as django-modeltranslation requires (it patches admin forms).

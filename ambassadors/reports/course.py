@@ -189,13 +189,6 @@ class CourseReport:
             *[_("Best score: %(quiz)s") % {"quiz": title} for title in self.quiz_titles],
         ]
 
-    def columns(self) -> list[tuple[str, str | None]]:
-        """The headers with the sort key each one offers on the page (None: not sortable)."""
-        keys = ["name", None, "organisation", "country", "status", "progress", "last_activity"]
-        keys += [None, "due_date", None]
-        headers = self.headers()
-        return list(zip(headers, keys + [None] * (len(headers) - len(keys)), strict=True))
-
     def status_counts(self) -> dict[str, int]:
         """People per status among the filtered staff, whatever the status filter (one query)."""
         counts = dict.fromkeys(ProgressStatus.ORDER, 0)

@@ -194,16 +194,16 @@ def test_import_rechecks_at_confirmation(client, orgs, confirm):
 def test_import_is_all_or_nothing(client, orgs, confirm, monkeypatch):
     client.force_login(orgs["admin"])
     response = upload(client, GOOD_CSV)
-    real_create = StaffProfile.objects.create
+    real_save = StaffProfile.save
     calls = []
 
-    def failing_create(**kwargs):
-        calls.append(kwargs)
+    def failing_save(profile, *args, **kwargs):
+        calls.append(profile)
         if len(calls) == 3:
             raise RuntimeError("database went away")
-        return real_create(**kwargs)
+        return real_save(profile, *args, **kwargs)
 
-    monkeypatch.setattr(StaffProfile.objects, "create", failing_create)
+    monkeypatch.setattr(StaffProfile, "save", failing_save)
     count = User.objects.count()
     client.raise_request_exception = True
     with pytest.raises(RuntimeError):

@@ -400,3 +400,30 @@ def test_quiz_preview_is_for_staff_only(learner_client, quiz):
     response = learner_client.get(reverse("admin:courses_quiz_preview", args=[quiz.pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_quiz_statistics_say_which_choices_were_correct_when_the_attempts_were_graded(
+    trainer_client, quiz, organisation
+):
+    """The "Correct" column came from today's answer key: after a trainer moved the right
+    answer, the old attempts' picks looked wrong and their grades made no sense."""
+    ana, ben = make_user(organisation=organisation), make_user(organisation=organisation)
+    take(ana, quiz, {1: ["Right 1"]})
+    question = quiz.questions.get(order=1)
+    old_right = question.choices.get(text="Right 1")
+    new_right = question.choices.get(text="Wrong 1.2")
+    old_right.is_correct, new_right.is_correct = False, True
+    old_right.save()
+    new_right.save()
+    html = trainer_client.get(
+        reverse("admin:courses_quiz_statistics", args=[quiz.pk])
+    ).content.decode()
+    assert stat(html, "was-correct", f'data-choice="{old_right.pk}"') == "yes"
+    assert stat(html, "was-correct", f'data-choice="{new_right.pk}"') == "no"
+    take(ben, quiz, {1: ["Wrong 1.2"]})
+    html = trainer_client.get(
+        reverse("admin:courses_quiz_statistics", args=[quiz.pk])
+    ).content.decode()
+    assert stat(html, "was-correct", f'data-choice="{old_right.pk}"') == "yes in 1 of 2 attempts"
+    assert stat(html, "was-correct", f'data-choice="{new_right.pk}"') == "yes in 1 of 2 attempts"
