@@ -95,7 +95,7 @@ def revoke_trainers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ambassadors', '0011_sign_in_domains'),
+        ('ambassadors', '0012_organisation_contact_and_accounts'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
