@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # Nested inlines with drag-and-drop ordering: a quiz, its questions and their choices on
+    # one admin page (courses/admin/).
+    "nested_admin",
     "courses",
     "ambassadors",
 ]

@@ -115,7 +115,7 @@ def course_report(request: HttpRequest, course: str) -> HttpResponse:
             "total": sum(counts.values()),
             "page": page,
             "rows": page.object_list,
-            "status_choices": course_data.ProgressStatus.choices(),
+            "status_choices": course_data.ProgressStatus.choices,
         },
     )
 
@@ -133,7 +133,7 @@ def person_report(request: HttpRequest, person: int) -> HttpResponse:
         {
             "report": report,
             "person": person_obj,
-            "status_choices": course_data.ProgressStatus.choices(),
+            "status_choices": course_data.ProgressStatus.choices,
         },
     )
 

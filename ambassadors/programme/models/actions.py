@@ -296,6 +296,19 @@ class Action(models.Model):
     def editable(self) -> bool:
         return self.status == self.Status.RETURNED
 
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap badge class that shows this status."""
+        return {
+            self.Status.VERIFIED: "text-bg-success",
+            self.Status.SUBMITTED: "text-bg-info",
+            self.Status.RETURNED: "text-bg-warning",
+        }.get(self.status, "text-bg-danger")
+
 
 class ActionDecision(models.Model):
     """A trainer's decision on one submission of an action: who, when, what, why."""
