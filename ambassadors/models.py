@@ -44,6 +44,15 @@ from .programme.models.ladder import (
     Level,
     translated,
 )
+from .programme.share.models import (
+    Share,
+    ShareClick,
+    ShareDayKey,
+    ShareLink,
+    SharePost,
+    SharePostText,
+    ShareVisit,
+)
 
 __all__ = [
     "LEVEL_COUNT",
@@ -74,6 +83,13 @@ __all__ = [
     "Platform",
     "PlatformDomain",
     "ReminderLog",
+    "Share",
+    "ShareClick",
+    "ShareDayKey",
+    "ShareLink",
+    "SharePost",
+    "SharePostText",
+    "ShareVisit",
     "StaffProfile",
     "country_code_validator",
     "hashtags_validator",

@@ -101,6 +101,7 @@ class ActionType(models.Model):
         COURSE_COMPLETED = "course_completed", _("Course completed")
         QUIZ_PASSED = "quiz_passed", _("Quiz passed")
         CHARTER_ACCEPTED = "charter_accepted", _("Charter accepted")
+        SHARE_KIT = "share_kit", _("Shared from the share kit")
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
