@@ -153,7 +153,9 @@ def _check_row(result, organisations, in_scope, existing, taken_usernames, impor
         try:
             validate_email(row.email)
         except ValidationError:
-            errors.append(_("“%(email)s” is not a valid e-mail address.") % {"email": excerpt(row.email)})
+            errors.append(
+                _("“%(email)s” is not a valid e-mail address.") % {"email": excerpt(row.email)}
+            )
     organisation = organisations.get(row.organisation.lower()) if row.organisation else None
     if not row.organisation:
         errors.append(_("The organisation is missing."))

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from dianova_training.bidi import without_bidi_controls
+
 # Column names accepted in the first row (compared lower-case, without spaces around).
 HEADERS = {
     "name": {"name", "full name", "nom", "nombre", "nome", "nom complet", "nome completo"},
@@ -213,7 +215,9 @@ def _rows_from_table(table: list[list[str]]) -> list[ImportRow]:
 
     def cell(values: list[str], key: str) -> str:
         index = columns.get(key)
-        return values[index].strip() if index is not None and index < len(values) else ""
+        if index is None or index >= len(values):
+            return ""
+        return without_bidi_controls(values[index]).strip()
 
     rows = []
     for line, values in enumerate(table[1:], start=2):

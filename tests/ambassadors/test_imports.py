@@ -334,3 +334,15 @@ def test_import_cuts_huge_cells_as_it_reads_and_echoes_only_an_excerpt(client, o
     response = upload(client, csv_file)
     assert len(response.content) < 60_000
     assert "The name is longer than 150 characters." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_import_removes_bidi_controls_from_names(client, orgs):
+    client.force_login(orgs["admin"])
+    csv_file = (
+        "name,email,organisation\nAna \u202eavliS,ana@example.org,Dianova \u2066Portugal\u2069\n"
+    )
+    response = upload(client, csv_file)
+    (result,) = response.context["preview"].results
+    assert (result.row.name, result.row.organisation) == ("Ana avliS", "Dianova Portugal")
+    assert result.action == "create"
