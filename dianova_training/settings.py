@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # Nested inlines with drag-and-drop ordering: a quiz, its questions and their choices on
+    # one admin page (courses/admin/).
+    "nested_admin",
     "courses",
     "ambassadors",
 ]
@@ -254,6 +257,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # covers them); set SERVE_MEDIA=false when the proxy serves MEDIA_ROOT itself.
 SERVE_MEDIA = envbool("SERVE_MEDIA", "true")
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+# The share kit's public tracked links (/s/<code>): requests per minute from one address.
+SHARE_REDIRECT_RATE_LIMIT = envint("SHARE_REDIRECT_RATE_LIMIT", "120")
 
 # Certificates: a Unicode TrueType font so names in any script print (Debian: fonts-dejavu-core).
 CERTIFICATE_FONT = os.environ.get(

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ambassadors.reports.exports import FORMULA_PREFIXES, csv_lines, neutralise, plain
 from courses.grading import question_credit, score_percent
 from courses.markdown import render
-from courses.models import Choice, Question, Quiz
+from courses.models import Choice, Question, Quiz, Status
 from courses.services import attempt_start, attempt_submit
 from tests.factories import make_course, make_user
 
@@ -76,7 +76,9 @@ def course(db):
 
 
 def make_quiz(course, shapes) -> Quiz:
-    quiz = Quiz.objects.create(course=course, title="Property quiz", pass_mark=80)
+    quiz = Quiz.objects.create(
+        course=course, title="Property quiz", pass_mark=80, status=Status.PUBLISHED
+    )
     for order, (kind, scoring, correct) in enumerate(shapes, start=1):
         question = Question.objects.create(
             quiz=quiz, kind=kind, scoring=scoring, text=f"Q{order}?", order=order

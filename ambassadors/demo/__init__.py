@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from ambassadors.demo.contacts import load_contacts
 from ambassadors.demo.learning import complete_course, take_quiz
 from ambassadors.demo.programme import load_programme
 from ambassadors.models import Organisation, StaffProfile
@@ -142,6 +143,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
         organisations[slug], _created = Organisation.objects.update_or_create(
             slug=slug, defaults={"name": name, "country": country, "language": language}
         )
+    load_contacts(organisations)
     groups = {g.name: g for g in Group.objects.filter(name__in=["Staff", "Trainers", "Managers"])}
 
     for login in DEMO_LOGINS:

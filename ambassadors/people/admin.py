@@ -8,8 +8,23 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ambassadors.models import Assignment, AuditEvent, Organisation, ReminderLog, StaffProfile
+from ambassadors.models import (
+    Assignment,
+    AuditEvent,
+    OfficialAccount,
+    Organisation,
+    ReminderLog,
+    StaffProfile,
+)
 from ambassadors.people import services
+
+
+class OfficialAccountInline(admin.TabularInline):
+    """The organisation's official accounts, shown in the course and on /ambassador/."""
+
+    model = OfficialAccount
+    extra = 1
+    fields = ["platform", "url", "handle", "order"]
 
 
 def _profile_save(profile: StaffProfile, save) -> None:
@@ -35,6 +50,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["country", "language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [OfficialAccountInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "language"]}),
+        (
+            _("Communications contact"),
+            {
+                "fields": [
+                    "communications_contact_name",
+                    "communications_contact_email",
+                    "communications_contact_phone",
+                    "communications_out_of_hours",
+                ]
+            },
+        ),
+        (_("official accounts"), {"fields": ["hashtags"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_staff=Count("staff"))

@@ -22,6 +22,7 @@ from ambassadors.models import (
     Level,
     Organisation,
 )
+from ambassadors.people.lesson_blocks import accounts_of, organisation_id_of
 from ambassadors.programme import actions as programme_actions
 from ambassadors.programme import ladder, leaderboard
 from ambassadors.programme import services as programme_services
@@ -125,6 +126,7 @@ def programme(request: HttpRequest) -> HttpResponse:
             "awards": list(
                 BadgeAward.objects.filter(user=request.user).select_related("badge_class")
             ),
+            "organisation": accounts_of(organisation_id_of(request.user)),
         },
     )
 

@@ -9,7 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from ambassadors.models import Action, AmbassadorProfile, BadgeAward, CharterVersion
+from ambassadors.models import (
+    Action,
+    AmbassadorProfile,
+    BadgeAward,
+    CharterVersion,
+    OfficialAccount,
+    Organisation,
+)
 from ambassadors.programme import services
 from tests.ambassadors.conftest import reload
 from tests.factories import pass_course
@@ -59,6 +66,7 @@ def test_load_demo_has_staff_at_every_level_and_is_idempotent(settings):
             Counter(AmbassadorProfile.objects.active().values_list("level", flat=True)),
             Action.objects.count(),
             BadgeAward.objects.count(),
+            OfficialAccount.objects.count(),
         )
 
     call_command("load_demo", password="demo-password-2026", stdout=StringIO())
@@ -69,6 +77,8 @@ def test_load_demo_has_staff_at_every_level_and_is_idempotent(settings):
     statuses = set(Action.objects.values_list("status", flat=True))
     assert statuses == {"submitted", "returned", "verified", "rejected"}
     assert not AmbassadorProfile.objects.filter(user__username="learner").exists()
+    organisations = Organisation.objects.prefetch_related("official_accounts")
+    assert all(o.has_communications_contact and o.official_accounts.all() for o in organisations)
     # Failed attempts once ticked several choices of single-choice questions, which no learner
     # can do, and the quiz statistics showed 50/50/50/50 %.
     from django.db.models import Count, Q
