@@ -32,6 +32,13 @@ class ChoiceInlineFormSet(nested_admin.formsets.NestedInlineFormSet):
     """The choices of one question must give it an answerable shape (see
     ``publishing.question_shape_problem``)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On the quiz page the questions come with their choices (one query for all).
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+        if "choices" in prefetched and not self.is_bound:
+            self.queryset = self.instance.choices.all()
+
     def _question_kept(self) -> bool:
         """False for a question row left empty or marked for deletion on the quiz page."""
         parent = getattr(self, "parent_form", None)
@@ -94,6 +101,9 @@ class QuestionInline(CompactTextMixin, nested_admin.NestedStackedInline):
     sortable_field_name = "order"
     show_change_link = True
     inlines = [ChoiceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("choices")
 
 
 def posted_questions(data, prefix: str = "questions") -> int | None:
