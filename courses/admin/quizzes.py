@@ -156,7 +156,7 @@ class QuizAdmin(TranslationFlagsMixin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, admin.ModelAdmin):
+class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, nested_admin.NestedModelAdmin):
     list_display = ["short_text", "quiz", "kind", "order", "needs_update"]
     list_filter = [NeedsUpdateFilter, "kind", "quiz__course__language", "quiz__course"]
     list_select_related = ["quiz"]
