@@ -64,7 +64,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("official accounts"), {"fields": ["hashtags"]}),
+        (_("Official accounts and hashtags"), {"fields": ["hashtags"]}),
     ]
 
     def get_queryset(self, request):
