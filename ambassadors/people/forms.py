@@ -15,6 +15,7 @@ from ambassadors.models import (
     staff_in_scope,
 )
 from courses.models import Course
+from dianova_training.bidi import FreeTextField
 
 
 class PreferencesForm(forms.Form):
@@ -62,7 +63,7 @@ class AssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone in these organisations, including staff who join later."),
     )
-    people = forms.CharField(
+    people = FreeTextField(
         label=_("People"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
