@@ -276,7 +276,14 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
         else:
             messages.success(request, _("Your answers are saved."))
         return redirect(attempt_obj)
-    graded = services.attempt_submit(attempt=attempt_obj, answers=answers)
+    try:
+        graded = services.attempt_submit(
+            attempt=attempt_obj, answers=answers, refuse_if_submitted=True
+        )
+    except services.AttemptAlreadySubmitted:
+        # Another tab won the race between the check above and the row lock.
+        messages.info(request, _("This attempt was already submitted."))
+        return redirect(attempt_obj)
     if graded.late:
         messages.warning(
             request,

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ambassadors.models import (
     Action,
@@ -52,7 +53,13 @@ class LevelAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # The thresholds changed: every member's level is recomputed from the data.
         count = services.programme_recompute_all()
-        self.message_user(request, _("Levels recomputed for %(n)s members.") % {"n": count})
+        self.message_user(
+            request,
+            ngettext(
+                "Level recomputed for %(n)s member.", "Levels recomputed for %(n)s members.", count
+            )
+            % {"n": count},
+        )
 
 
 @admin.register(ActionType)
@@ -271,6 +278,11 @@ class BadgeAwardAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoked, never deleted: a deleted award's assertion would answer 404, and backpacks
+        # and verifiers would never learn it is no longer valid (410 "revoked").
         return False
 
     def save_model(self, request, obj, form, change):

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ambassadors.models import (
@@ -26,8 +27,9 @@ from ambassadors.models import (
     staff_in_scope,
     translated,
 )
-from ambassadors.reports.course import Table, _rate
+from ambassadors.reports.course import Table
 from courses.models import Course, CourseCompletion, Enrolment, Status
+from courses.progress import percent
 from courses.titles import Titles
 
 
@@ -42,7 +44,7 @@ class CourseSummary:
 
     @property
     def rate(self) -> int:
-        return _rate(self.completed, self.staff)
+        return percent(self.completed, self.staff)
 
     @property
     def languages(self) -> list[str]:
@@ -60,7 +62,7 @@ class OrganisationSummary:
 
     @property
     def rates(self) -> list[int]:
-        return [_rate(done, self.staff) for done in self.completed]
+        return [percent(done, self.staff) for done in self.completed]
 
     @property
     def completed_and_rates(self) -> list[tuple[int, int]]:
@@ -138,7 +140,7 @@ def ambassador_overview(*, manager, organisations: list[Organisation]) -> Ambass
     return AmbassadorOverview(
         available=True,
         active_ambassadors=active,
-        active_ambassadors_rate=_rate(active, staff_total),
+        active_ambassadors_rate=percent(active, staff_total),
         staff_per_level=funnel,
         verified_actions_over_time=sorted(per_week.items()),
         verification_backlog=backlog,
@@ -196,7 +198,10 @@ class Overview:
                 ],
             },
             "actions": {
-                "labels": [str(week) for week, _n in self.ambassadors.verified_actions_over_time],
+                "labels": [
+                    date_format(week, "SHORT_DATE_FORMAT")
+                    for week, _n in self.ambassadors.verified_actions_over_time
+                ],
                 "datasets": [
                     {
                         "label": _("Verified actions"),

@@ -1,7 +1,7 @@
 """One learner's report (courses, quiz attempts, ambassador actions) and the lists of people
 and assignments a manager may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambassadors.models import Action, Assignment, StaffProfile, staff_in_scope
-from ambassadors.reports.course import ProgressStatus, Table, _rate, status_expression
+from ambassadors.reports.course import ProgressStatus, Table, status_expression
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status, SubqueryCount
+from courses.progress import completion_percent
 from courses.titles import Titles
 
 
@@ -20,7 +21,7 @@ class PersonReport:
     person: object  # a User in the manager's scope, with profile__organisation loaded
     courses: list[Course]  # annotated: steps, completed_at, due_date, assigned, status…
     attempts: list[QuizAttempt]
-    ambassador_actions: list = field(default_factory=list)  # TODO(issue 5)
+    ambassador_actions: list[Action]  # empty unless a current member (see below)
 
     def course_headers(self) -> list[str]:
         return [
@@ -38,7 +39,7 @@ class PersonReport:
         return [
             course.reader_title,
             course.get_language_display(),
-            str(ProgressStatus.LABELS[course.status_key]),
+            str(ProgressStatus(course.status_key).label),
             course.progress,
             _("Yes") if course.assigned else _("No"),
             course.due_date,
@@ -127,8 +128,8 @@ def person_report(*, person, today: date | None = None) -> PersonReport:
         .order_by("title", "language")
     )
     for course in courses:
-        course.progress = (
-            100 if course.completed_at else min(100, _rate(course.steps_done, course.steps_total))
+        course.progress = completion_percent(
+            done=course.steps_done, total=course.steps_total, completed=bool(course.completed_at)
         )
     attempts = list(
         QuizAttempt.objects.filter(user=person, quiz__course__status=Status.PUBLISHED)
