@@ -74,7 +74,11 @@ CHANGES = {
     ),
     "lesson added": (
         lambda course: Lesson.objects.create(
-            module=course.modules.get(key="m2"), title="Brand new lesson", body="x", order=9
+            module=course.modules.get(key="m2"),
+            title="Brand new lesson",
+            body="x",
+            order=9,
+            status=Status.PUBLISHED,
         ),
         "Brand new lesson",
     ),
