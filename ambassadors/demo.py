@@ -25,6 +25,7 @@ from courses.models import Certificate, Course, Lesson, Quiz
 from . import services as programme
 from .charter import load_charters
 from .demo_programme import load_programme
+from .programme.texts import load_programme as load_programme_texts
 from .models import Organisation, StaffProfile
 
 ORGANISATIONS = [
@@ -218,6 +219,8 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
     )  # profiles created above get the courses assigned to their organisation
     _assign_and_certify(organisations)
     load_programme(staff=staff, trainer=trainer, seed=seed)
+    # Every text of the programme (campaigns and organisations included) in five languages.
+    load_programme_texts()
     return DEMO_LOGINS
 
 
