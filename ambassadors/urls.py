@@ -1,6 +1,10 @@
 from django.urls import path, register_converter
 
-from . import programme_views, review_views, views
+from . import training
+from .people import views as people
+from .programme import review_views
+from .programme import views as programme
+from .reports import views as reports
 
 
 class IdConverter:
@@ -20,33 +24,33 @@ register_converter(IdConverter, "id")
 app_name = "ambassadors"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("language/", views.language_switch, name="language"),
-    path("reports/", views.reports_overview, name="reports"),
-    path("reports/courses/<slug:course>/", views.course_report, name="course-report"),
-    path("reports/assignments/", views.assignments, name="assignments"),
+    path("", training.dashboard, name="dashboard"),
+    path("language/", people.language_switch, name="language"),
+    path("reports/", reports.reports_overview, name="reports"),
+    path("reports/courses/<slug:course>/", reports.course_report, name="course-report"),
+    path("reports/assignments/", people.assignments, name="assignments"),
     path(
         "reports/assignments/<int:assignment>/delete/",
-        views.assignment_delete,
+        people.assignment_delete,
         name="assignment-delete",
     ),
-    path("reports/people/<int:person>/", views.person_report, name="person-report"),
-    path("reports/staff/import/", views.staff_import, name="staff-import"),
-    path("reports/staff/import/preview/", views.staff_import_preview, name="staff-import-preview"),
-    path("preferences/", views.preferences, name="preferences"),
-    path("ambassador/", programme_views.programme, name="programme"),
-    path("ambassador/join/", programme_views.join, name="join"),
-    path("ambassador/leave/", programme_views.leave, name="leave"),
-    path("ambassador/privacy/", programme_views.privacy, name="privacy"),
-    path("ambassador/charter/", programme_views.charter, name="charter"),
-    path("ambassador/checklist/", programme_views.checklist, name="checklist"),
-    path("ambassador/actions/new/", programme_views.action_new, name="action-new"),
-    path("ambassador/actions/<id:action>/", programme_views.action_detail, name="action"),
-    path("ambassador/actions/<id:action>/edit/", programme_views.action_edit, name="action-edit"),
-    path("ambassador/leaderboard/", programme_views.leaderboard_page, name="leaderboard"),
+    path("reports/people/<int:person>/", reports.person_report, name="person-report"),
+    path("reports/staff/import/", people.staff_import, name="staff-import"),
+    path("reports/staff/import/preview/", people.staff_import_preview, name="staff-import-preview"),
+    path("preferences/", people.preferences, name="preferences"),
+    path("ambassador/", programme.programme, name="programme"),
+    path("ambassador/join/", programme.join, name="join"),
+    path("ambassador/leave/", programme.leave, name="leave"),
+    path("ambassador/privacy/", programme.privacy, name="privacy"),
+    path("ambassador/charter/", programme.charter, name="charter"),
+    path("ambassador/checklist/", programme.checklist, name="checklist"),
+    path("ambassador/actions/new/", programme.action_new, name="action-new"),
+    path("ambassador/actions/<id:action>/", programme.action_detail, name="action"),
+    path("ambassador/actions/<id:action>/edit/", programme.action_edit, name="action-edit"),
+    path("ambassador/leaderboard/", programme.leaderboard_page, name="leaderboard"),
     path(
         "ambassador/leaderboard/visibility/",
-        programme_views.leaderboard_visibility,
+        programme.leaderboard_visibility,
         name="leaderboard-visibility",
     ),
     path("ambassador/review/", review_views.review_queue, name="review"),

@@ -21,15 +21,7 @@ from . import services
 from .certificates import course_title_for_reader, render_pdf
 from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
-from .models import (
-    AttemptChoice,
-    AttemptQuestion,
-    Certificate,
-    Course,
-    Lesson,
-    Quiz,
-    QuizAttempt,
-)
+from .models import AttemptChoice, AttemptQuestion, Certificate, Course, Lesson, Quiz, QuizAttempt
 from .outline import CourseOutline, build_outline
 
 

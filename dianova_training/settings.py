@@ -56,7 +56,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # Before the admin, as django-modeltranslation requires (it patches admin forms).
     "modeltranslation",
-    "django.contrib.admin",
+    "dianova_training.admin.TrainingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    "dianova_training",
     # Sign-in with the organisation's account (OpenID Connect); see ambassadors/sso/.
     "allauth",
     "allauth.account",
@@ -78,7 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost: one JSON log line per request, with its id and duration.
-    "ambassadors.middleware.RequestLogMiddleware",
+    "dianova_training.middleware.RequestLogMiddleware",
     # Too many fields or too large a body: 400, also with DEBUG on (whose debug page 500s).
     "dianova_training.request_limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -92,9 +93,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: loads the session and user itself, so a database outage
-    # becomes the 503 page; see ambassadors/middleware.py.
-    "ambassadors.middleware.DatabaseUnavailableMiddleware",
-    "ambassadors.middleware.ProfileLanguageMiddleware",
+    # becomes the 503 page; see dianova_training/middleware.py.
+    "dianova_training.middleware.DatabaseUnavailableMiddleware",
+    "ambassadors.people.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked out" response.
@@ -324,7 +325,7 @@ SECURE_CSP = {
 }
 
 # Logs go to stdout: JSON lines in production (LOG_FORMAT=json, the default when DEBUG is off),
-# readable text in development. Every line carries the request id; ambassadors.middleware logs
+# readable text in development. Every line carries the request id; dianova_training.middleware logs
 # one line per request (method, path, status, duration). See the README's "Logs".
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:
@@ -333,13 +334,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "ambassadors.logs.RequestIdFilter"},
+        "request_id": {"()": "dianova_training.logs.RequestIdFilter"},
         # Password-reset links lose their token in every line (Django names paths in some).
         "secrets": {"()": "dianova_training.redaction.SecretsFilter"},
     },
     "formatters": {
         "json": {
-            "()": "ambassadors.logs.JsonFormatter",
+            "()": "dianova_training.logs.JsonFormatter",
             "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
         },
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},

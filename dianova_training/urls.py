@@ -3,13 +3,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from ambassadors.views import healthz, live
+from dianova_training.views import healthz, live
 
 urlpatterns = [
     path("", include("ambassadors.urls")),
     path("courses/", include("courses.urls")),
     path("certificates/", include("courses.certificate_urls")),
-    path("badges/", include("ambassadors.badge_urls")),
+    path("badges/", include("ambassadors.programme.badge_urls")),
     # Log-in page with the single sign-on buttons, log-out, OpenID Connect (before Django's).
     path("", include("ambassadors.sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -19,7 +19,7 @@ urlpatterns = [
 ]
 
 # Friendly pages; 400, 403 and 404 use Django's views with templates/400.html, 403.html, 404.html.
-handler500 = "ambassadors.views.server_error"
+handler500 = "dianova_training.views.server_error"
 
 
 def media(request, path: str):

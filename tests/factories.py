@@ -231,7 +231,7 @@ def make_charter(version: int = 1, languages=("fr", "en")):
 
 
 def make_member(user=None, *, organisation=None, **user_fields):
-    from ambassadors import services
+    from ambassadors.programme import services
 
     user = user or make_user(organisation=organisation, **user_fields)
     return services.programme_join(user=user)
@@ -250,7 +250,7 @@ def make_trainer(username: str | None = None, *, organisation=None, manages=(), 
 def action_input(type_key: str, **fields):
     """An ActionInput of type ``type_key`` with a valid Facebook link and the charter tick."""
     from ambassadors.models import ActionType, Platform
-    from ambassadors.services import ActionInput
+    from ambassadors.programme.actions import ActionInput
 
     action_type = ActionType.objects.get(key=type_key)
     defaults = {
@@ -268,14 +268,14 @@ def action_input(type_key: str, **fields):
 
 
 def log_action(profile, type_key: str, **fields):
-    from ambassadors import services
+    from ambassadors.programme import actions
 
-    return services.action_log(profile=profile, data=action_input(type_key, **fields))
+    return actions.action_log(profile=profile, data=action_input(type_key, **fields))
 
 
 def verify(action, trainer):
-    from ambassadors import services
+    from ambassadors.programme import actions
 
-    services.action_decide(action=action, reviewer=trainer, decision="verified")
+    actions.action_decide(action=action, reviewer=trainer, decision="verified")
     action.refresh_from_db()
     return action

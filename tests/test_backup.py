@@ -25,8 +25,10 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.utils import translation
 
-from ambassadors import reports
 from ambassadors.models import Organisation
+from ambassadors.reports import course as reports_course
+from ambassadors.reports import overview as reports_overview
+from ambassadors.reports import person as reports_person
 from courses.models import Course, Lesson, QuizAttempt, Status
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from tests.factories import make_course, make_manager, make_organisation, make_user
@@ -57,20 +59,24 @@ def report_numbers() -> dict:
         numbers["counts"][model._meta.label] = model._default_manager.count()
     with translation.override("en"):
         for manager in user_model.objects.filter(username__in=["manager", "manager-pt"]):
-            seen = {"overview": as_text(reports.overview(manager=manager, today=TODAY).tables())}
+            seen = {
+                "overview": as_text(
+                    reports_overview.overview(manager=manager, today=TODAY).tables()
+                )
+            }
             organisations = [None, *Organisation.objects.visible_to(manager)]
             for course in Course.objects.published():
                 for organisation in organisations:
-                    report = reports.course_report(
+                    report = reports_course.course_report(
                         manager=manager,
                         course=course,
-                        filters=reports.CourseReportFilters(organisation=organisation),
+                        filters=reports_course.CourseReportFilters(organisation=organisation),
                         today=TODAY,
                     )
                     key = f"course/{course.slug}/{organisation.slug if organisation else 'all'}"
                     seen[key] = as_text(report.tables())
-            for person in reports.people_in_scope(manager):
-                page = reports.person_report(person=person, today=TODAY)
+            for person in reports_person.people_in_scope(manager):
+                page = reports_person.person_report(person=person, today=TODAY)
                 seen[f"person/{person.username}"] = as_text(page.tables())
             numbers["managers"][manager.username] = seen
     numbers["scores"] = sorted(

@@ -33,9 +33,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ambassadors import services as programme
 from ambassadors.models import BadgeAward, BadgeClass
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
+from ambassadors.programme import services
 from courses.models import CourseCompletion, Lesson, Status
 from courses.services import attempt_start, certificate_issue, certificate_revoke
 from tests.factories import (
@@ -173,7 +173,7 @@ def build_world() -> World:
     profiles = [make_member(user=person) for person in (learner, stranger)]
     for person in (learner, stranger):
         pass_course(person, core)
-        programme.programme_sync(user=person)
+        services.programme_sync(user=person)
     pending = log_action(profiles[0], "share")
     decided = verify(log_action(profiles[1], "share"), users["trainer"])
     awards = list(BadgeAward.objects.filter(user__in=[learner, stranger]).order_by("user_id"))

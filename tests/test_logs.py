@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ambassadors.logs import JsonFormatter, RequestIdFilter, current_request_id
+from dianova_training.logs import JsonFormatter, RequestIdFilter, current_request_id
 
 ROOT = Path(__file__).resolve().parent.parent
 

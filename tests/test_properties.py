@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ambassadors.exports import FORMULA_PREFIXES, neutralise, plain
+from ambassadors.reports.exports import FORMULA_PREFIXES, neutralise, plain
 from courses.grading import question_credit, score_percent
 from courses.markdown import render
 from courses.models import Choice, Question, Quiz

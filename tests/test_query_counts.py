@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
 from courses.models import Certificate, Enrolment, Lesson, QuizAttempt
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from tests.factories import (
@@ -179,12 +179,12 @@ def test_person_report_queries(client, world, django_assert_num_queries, export)
 
 
 def test_staff_import_preview_queries(client, world, django_assert_num_queries):
-    from ambassadors import imports
+    from ambassadors.people import imports, staff_files
 
     client.force_login(world["manager"])
     size = world["size"]
     rows = [
-        imports.ImportRow(
+        staff_files.ImportRow(
             line=n + 2,
             name=f"Person {n}",
             email=f"person{n}@example.org",

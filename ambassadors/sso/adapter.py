@@ -27,8 +27,8 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from ambassadors.audit import audit_record
 from ambassadors.models import AuditEvent
+from ambassadors.people.audit import audit_record
 
 from .models import EmailDomain, email_domain
 from .services import language_from_locale, sso_account_create

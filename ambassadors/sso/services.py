@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
 from ambassadors.models import Organisation
-from ambassadors.services import profile_save
+from ambassadors.people.services import profile_save
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ambassadors import services
+from ambassadors.programme import services as programme_services
 from tests.factories import (
     log_action,
     make_charter,
@@ -69,11 +69,11 @@ def climb(profile, rank: int, *, trainer, course, charter):
     """Take ``profile`` up to ``rank`` (at most 5) through the real services."""
     if rank >= 1:
         pass_course(profile.user, course)
-        services.programme_sync(user=profile.user)
+        programme_services.programme_sync(user=profile.user)
     if rank >= 2:
-        services.charter_accept(profile=reload(profile), charter=charter)
+        programme_services.charter_accept(profile=reload(profile), charter=charter)
     if rank >= 3:
-        services.checklist_update(
+        programme_services.checklist_update(
             profile=reload(profile), affiliation_added=True, privacy_reviewed=True
         )
     if rank >= 4:

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import services
 from ambassadors.models import Action, ActionType, Platform
+from ambassadors.programme import actions as programme_actions
+from ambassadors.programme import services
 from tests.ambassadors.conftest import reload
 from tests.factories import log_action, make_member, make_user, pass_course, verify
 
@@ -192,7 +193,7 @@ def test_action_detail_of_someone_else_or_forged_is_404(client, member, portugal
 
 def test_returned_action_is_edited_by_its_owner_and_resubmitted(client, member, trainer, portugal):
     action = log_action(member, "share", url="https://www.facebook.com/wrong")
-    services.action_decide(
+    programme_actions.action_decide(
         action=action, reviewer=trainer, decision="returned", note="Link to the post itself"
     )
     edit_url = reverse("ambassadors:action-edit", kwargs={"action": action.pk})
@@ -220,7 +221,9 @@ def test_returned_action_is_edited_by_its_owner_and_resubmitted(client, member, 
 
 def test_returned_action_edit_with_bad_link_saves_nothing(client, member, trainer):
     action = log_action(member, "share")
-    services.action_decide(action=action, reviewer=trainer, decision="returned", note="Fix")
+    programme_actions.action_decide(
+        action=action, reviewer=trainer, decision="returned", note="Fix"
+    )
     client.force_login(member.user)
     edit_url = reverse("ambassadors:action-edit", kwargs={"action": action.pk})
     response = client.post(edit_url, form_data(url="javascript:alert(1)"))
@@ -256,7 +259,9 @@ def test_action_one_post_one_action_in_the_database(member):
 
 def test_action_detail_shows_the_decisions(client, member, trainer):
     action = log_action(member, "share")
-    services.action_decide(action=action, reviewer=trainer, decision="returned", note="Fix link")
+    programme_actions.action_decide(
+        action=action, reviewer=trainer, decision="returned", note="Fix link"
+    )
     client.force_login(member.user)
     page = client.get(action.get_absolute_url()).content.decode()
     assert "Returned for changes" in page and "Fix link" in page and "Tiago Trainer" in page

@@ -91,3 +91,22 @@ def test_admin_levels_cannot_be_added_or_deleted(admin_client):
     assert admin_client.get("/admin/ambassadors/level/add/").status_code == 403
     level = Level.objects.first()
     assert admin_client.get(f"/admin/ambassadors/level/{level.pk}/delete/").status_code == 403
+
+
+def test_admin_index_lists_models_under_headings_that_say_what_they_hold(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    # One table per heading: its caption, then its models' rows.
+    sections = {
+        part.split("</caption>")[0].split(">")[-2].split("<")[0]: part
+        for part in page.split("<caption>")[1:]
+    }
+    assert list(sections).index("People of the network") + 1 == list(sections).index(
+        "Ambassador programme"
+    )
+    people, programme = sections["People of the network"], sections["Ambassador programme"]
+    for name in ["Member organisations", "Staff profiles", "Course assignments", "Audit trail"]:
+        assert name in people and name not in programme
+    assert "Ambassador actions" in programme and "Ambassador actions" not in people
+    assert "Quizzes" in sections["Course content"]
+    assert "Certificates" in sections["Learning records"]
+    assert "Certificates" not in sections["Course content"]

@@ -8,12 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors.models import Assignment
-from ambassadors.services import (
-    OutOfScope,
-    assignment_create,
-    enrolments_sync,
-    profile_save,
-)
+from ambassadors.people.services import OutOfScope, assignment_create, enrolments_sync, profile_save
 from courses.models import Enrolment, Lesson
 from courses.services import lesson_complete
 from tests.factories import make_course, make_manager, make_organisation, make_user

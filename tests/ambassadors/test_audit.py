@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from ambassadors.models import AuditEvent
-from ambassadors.services import assignment_create, assignment_delete
+from ambassadors.people.services import assignment_create, assignment_delete
 from tests.factories import (
     log_action,
     make_course,

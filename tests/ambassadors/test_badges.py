@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import services
 from ambassadors.models import Action, BadgeAward, BadgeClass, BadgeCriterion, Campaign
+from ambassadors.programme import actions, services
 from tests.ambassadors.conftest import reload
 from tests.factories import log_action, make_member, verify
 
@@ -66,7 +66,7 @@ def test_badges_skill_multilingual_safe_practice_storyteller(climber, trainer):
 
 def test_badges_safe_practice_not_after_a_rejection(climber, trainer):
     profile = climber(3)
-    services.action_decide(
+    actions.action_decide(
         action=log_action(profile, "share"), reviewer=trainer, decision="rejected", note="No"
     )
     for _ in range(5):
@@ -167,7 +167,7 @@ def test_openbadges_urls_are_stable_whoever_asks(client, awarded, settings):
 
 def test_openbadges_revoked_assertion_answers_410_with_revoked_true(client, awarded):
     _profile, award = awarded
-    services.badge_revoke(award=award, reason="Awarded in error")
+    actions.badge_revoke(award=award, reason="Awarded in error")
     response = client.get(reverse("badges:assertion", kwargs={"award": award.pk}))
     assert response.status_code == 410
     body = response.json()

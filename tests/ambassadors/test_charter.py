@@ -6,9 +6,9 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from ambassadors import services
-from ambassadors.charter import load_charters
 from ambassadors.models import CharterAcceptance, CharterText, CharterVersion
+from ambassadors.programme import services
+from ambassadors.programme.charter import load_charters
 from courses.content import ContentError
 from tests.ambassadors.conftest import reload
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ambassadors import services
 from ambassadors.models import Action, AmbassadorProfile, BadgeAward, CharterVersion
+from ambassadors.programme import services
 from tests.ambassadors.conftest import reload
 from tests.factories import pass_course
 

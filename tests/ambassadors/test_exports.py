@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from ambassadors.exports import csv_lines, write_xlsx
-from ambassadors.reports import Table
+from ambassadors.reports.course import Table
+from ambassadors.reports.exports import csv_lines, write_xlsx
 
 
 def _rows(n):

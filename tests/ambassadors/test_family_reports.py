@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from ambassadors import reports
+from ambassadors.reports import course as reports_course
+from ambassadors.reports import overview as reports_overview
 from courses.models import Lesson, Quiz, Status
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from courses.translations import course_duplicate
@@ -42,7 +43,7 @@ def scene():
 
 
 def test_course_report_of_the_original_covers_every_version(scene):
-    report = reports.course_report(manager=scene["manager"], course=scene["original"])
+    report = reports_course.course_report(manager=scene["manager"], course=scene["original"])
     rows = {row.username: row for row in report.rows()}
     assert rows["ana"].status == "completed" and rows["ana"].progress == 100
     assert rows["joao"].status == "completed"
@@ -52,7 +53,7 @@ def test_course_report_of_the_original_covers_every_version(scene):
 
 
 def test_overview_has_one_row_per_course_with_its_languages(scene):
-    overview = reports.overview(manager=scene["manager"])
+    overview = reports_overview.overview(manager=scene["manager"])
     assert len(overview.courses) == 1
     summary = overview.courses[0]
     assert summary.course == scene["original"]

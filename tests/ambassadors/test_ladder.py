@@ -6,17 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import ladder, services
 from ambassadors.models import Action, BadgeAward, Level
+from ambassadors.programme import actions as programme_actions
+from ambassadors.programme import ladder, services
 from tests.ambassadors.conftest import reload
-from tests.factories import (
-    log_action,
-    make_charter,
-    make_course,
-    make_member,
-    pass_course,
-    verify,
-)
+from tests.factories import log_action, make_charter, make_course, make_member, pass_course, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +78,10 @@ def test_ladder_relay_counts_only_verified_shares(climber, trainer):
     profile = climber(3)
     share = log_action(profile, "share")
     assert reload(profile).level == 3  # submitted is not enough
-    services.action_decide(action=share, reviewer=trainer, decision="returned", note="Wrong link")
-    services.action_decide(
+    programme_actions.action_decide(
+        action=share, reviewer=trainer, decision="returned", note="Wrong link"
+    )
+    programme_actions.action_decide(
         action=log_action(profile, "share"), reviewer=trainer, decision="rejected", note="No"
     )
     verify(log_action(profile, "reply"), trainer)  # verified, but not a share

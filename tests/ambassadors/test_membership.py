@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from ambassadors import leaderboard, services
 from ambassadors.models import Action, AmbassadorProfile
+from ambassadors.programme import leaderboard, services
 from tests.ambassadors.conftest import reload
 from tests.factories import log_action, make_member, make_user, verify
 

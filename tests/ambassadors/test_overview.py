@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import reports
+from ambassadors.reports import overview as reports_overview
 from courses.models import Enrolment
 from tests.ambassadors.test_course_report import pass_course
 from tests.factories import make_course, make_manager, make_organisation, make_user
@@ -48,7 +48,7 @@ def _by_title(overview):
 
 @pytest.mark.django_db
 def test_overview_completion_and_overdue_per_course_and_organisation(network):
-    overview = reports.overview(manager=network["manager"])
+    overview = reports_overview.overview(manager=network["manager"])
     first, second = network["first"], network["second"]
     courses = _by_title(overview)
     assert (courses[first.title].completed, courses[first.title].overdue) == (2, 2)

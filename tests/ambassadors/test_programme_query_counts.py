@@ -4,7 +4,8 @@ whatever the number of members, actions, badges and organisations (sizes 1 and 4
 import pytest
 from django.urls import reverse
 
-from ambassadors import services
+from ambassadors.programme import actions as programme_actions
+from ambassadors.programme import services
 from tests.ambassadors.conftest import climb
 from tests.factories import (
     log_action,
@@ -38,7 +39,9 @@ def programme_world(request, db):
         if index % 3 == 0:
             verify(action, trainer)
         elif index % 3 == 1:
-            services.action_decide(action=action, reviewer=trainer, decision="returned", note="n")
+            programme_actions.action_decide(
+                action=action, reviewer=trainer, decision="returned", note="n"
+            )
     for index in range(size * 4):
         other = make_member(organisation=organisations[index % size])
         services.leaderboard_visibility_set(profile=other, visible=True)

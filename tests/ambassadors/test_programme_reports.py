@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import reports, services
 from ambassadors.models import Action, Level
+from ambassadors.programme import services
+from ambassadors.reports import overview as reports_overview
 from tests.factories import (
     log_action,
     make_manager,
@@ -43,7 +44,7 @@ def programme():
 
 
 def test_overview_counts_members_of_the_scope_only(programme):
-    figures = reports.overview(manager=programme["manager_pt"]).ambassadors
+    figures = reports_overview.overview(manager=programme["manager_pt"]).ambassadors
     # Portugal's staff: ana, rui, nuno, gone (left) and the trainer
     assert figures.active_ambassadors == 1  # ana; lucia is in Spain, gone has left
     assert figures.active_ambassadors_rate == 20

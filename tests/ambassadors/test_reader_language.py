@@ -103,7 +103,7 @@ def test_person_report_names_courses_and_quizzes_for_the_reader(client, scene):
 def test_digest_and_reminders_use_each_recipients_language(scene, settings):
     from datetime import date, timedelta
 
-    from ambassadors.services import assignment_create
+    from ambassadors.people.services import assignment_create
 
     english_manager = make_manager(manages=[scene["portugal"]], username="boss", language="en")
     assignment_create(

@@ -8,7 +8,7 @@ from django.tasks import task_backends
 from django.urls import reverse
 
 from ambassadors.models import ReminderLog
-from ambassadors.reminders import reminders_send, week_start
+from ambassadors.people.reminders import reminders_send, week_start
 from courses.models import Enrolment
 from tests.ambassadors.test_course_report import pass_course
 from tests.factories import make_course, make_manager, make_organisation, make_user

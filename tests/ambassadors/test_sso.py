@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from ambassadors.models import AuditEvent, EmailDomain, StaffProfile
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
 from tests.factories import PASSWORD, make_course, make_manager, make_organisation, make_user
 from tests.oidc_provider import CLIENT_ID
 
@@ -320,3 +320,60 @@ def test_signing_out_offers_the_providers_sign_out(client, oidc_provider, ana, p
     assert requests.get(redirect["Location"], timeout=5).status_code == 200
     # Offered once: the log-in page no longer shows it.
     assert "Sign out of Dianova ID too" not in page_text(client.get(reverse("login")))
+
+
+def test_a_disabled_account_is_not_signed_in(client, oidc_provider, ana, portugal):
+    sign_in(client, oidc_provider, ana)
+    client.post(reverse("logout"))
+    User.objects.filter(email="ana.sousa@dianova.pt").update(is_active=False)
+    response = sign_in(client, oidc_provider, ana)
+    assert "This account is disabled" in page_text(response)
+    assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.get(verb=AuditEvent.Verb.SSO_REFUSED)
+    assert event.details["reason"] == "inactive"
+
+
+def test_login_page_queries(client, oidc_provider, django_assert_num_queries):
+    # 1. the OpenID Connect apps configured in the admin (those from settings need none)
+    with django_assert_num_queries(1):
+        assert client.get(reverse("login")).status_code == 200
+
+
+def test_a_provider_added_in_the_admin_gets_a_button_and_signs_in(
+    client, oidc_provider, ana, portugal, settings
+):
+    from allauth.socialaccount.models import SocialApp
+
+    settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = []
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="dianova-it",
+        name="Dianova Italia",
+        client_id=CLIENT_ID,
+        secret="another-secret",
+        settings={"server_url": oidc_provider.url},
+    )
+    assert "Sign in with Dianova Italia" in page_text(client.get(reverse("login")))
+    response = client.post(reverse("openid_connect_login", args=["dianova-it"]))
+    callback = oidc_provider.authorize(response["Location"], ana)
+    assert urlsplit(callback).path == "/accounts/oidc/dianova-it/login/callback/"
+    assert back_from_provider(client, callback).context["user"].email == "ana.sousa@dianova.pt"
+
+
+def test_providers_come_from_the_environment(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dianova_training.settings import oidc_apps_from_env
+
+    monkeypatch.setenv("OIDC_PROVIDERS", "microsoft")
+    with pytest.raises(ImproperlyConfigured, match="OIDC_MICROSOFT_CLIENT_ID"):
+        oidc_apps_from_env()
+    monkeypatch.setenv("OIDC_MICROSOFT_SERVER_URL", "https://login.microsoftonline.com/t/v2.0/")
+    monkeypatch.setenv("OIDC_MICROSOFT_CLIENT_ID", "client")
+    monkeypatch.setenv("OIDC_MICROSOFT_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("OIDC_MICROSOFT_LABEL", "Microsoft 365")
+    monkeypatch.setenv("OIDC_MICROSOFT_VERIFIED_EMAIL_CLAIM", "xms_edov")
+    [app] = oidc_apps_from_env()
+    assert app["provider_id"] == "microsoft" and app["name"] == "Microsoft 365"
+    assert app["settings"]["server_url"] == "https://login.microsoftonline.com/t/v2.0"
+    assert app["settings"]["verified_email_claim"] == "xms_edov"

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from ambassadors import services
 from ambassadors.models import Action, ActionDecision
+from ambassadors.programme import actions as programme_actions
+from ambassadors.programme import services
 from tests.ambassadors.conftest import reload
 from tests.factories import (
     log_action,
@@ -107,7 +108,7 @@ def test_review_decide_records_who_when_and_note(client, trainer, queue):
     assert decision.note == "Please link the post itself."
     assert decision.decided_at is not None
 
-    services.action_resubmit(action=share, user=share.user, data=_same(share))
+    programme_actions.action_resubmit(action=share, user=share.user, data=_same(share))
     client.post(url, {"decision": "verified"})
     share = reload(share)
     assert share.status == Action.Status.VERIFIED and share.points == 5
@@ -124,7 +125,7 @@ def test_review_decide_records_who_when_and_note(client, trainer, queue):
 
 
 def _same(action):
-    from ambassadors.services import ActionInput
+    from ambassadors.programme.actions import ActionInput
 
     return ActionInput(
         action_type=action.action_type,
@@ -163,7 +164,7 @@ def test_two_trainers_deciding_at_once_produce_one_decision():
         def decide(trainer, decision, action=action, barrier=barrier, outcomes=outcomes):
             try:
                 barrier.wait()
-                services.action_decide(
+                programme_actions.action_decide(
                     action=Action.objects.get(pk=action.pk),
                     reviewer=trainer,
                     decision=decision,

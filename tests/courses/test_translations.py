@@ -409,7 +409,8 @@ def test_admin_duplicate_existing_language_gives_a_message_not_an_error(
     before = Course.objects.count()
     # A language taken by someone else between showing the form and submitting it.
     monkeypatch.setattr(
-        "courses.admin.translation_languages", lambda course: [("en", "English"), ("pt", "P")]
+        "courses.admin.content.translation_languages",
+        lambda course: [("en", "English"), ("pt", "P")],
     )
     response = _action(trainer_client, original, apply="1", language="en")
     assert response.status_code == 200

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from ambassadors.models import Action
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
 from courses.models import Certificate, Choice, Course, Lesson, Question, Quiz, QuizAttempt, Status
 from courses.services import attempt_start, attempt_submit, course_check_completion, lesson_complete
 from tests.factories import (

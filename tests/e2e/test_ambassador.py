@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ambassadors import services
 from ambassadors.models import Campaign, Level
+from ambassadors.programme import services
 from tests.e2e.conftest import login
 from tests.factories import (
     PASSWORD,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from ambassadors.services import assignment_create
+from ambassadors.people.services import assignment_create
 from courses.models import Certificate
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, make_course, make_manager, make_organisation, make_user

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ambassadors.models import CharterVersion, StaffProfile
-from ambassadors.services import charter_accept
+from ambassadors.programme.services import charter_accept
 from courses.models import Course
 from tests.e2e.conftest import login
 from tests.e2e.site import PAGES, Site

@@ -16,7 +16,7 @@ def test_sign_in_through_the_providers_page(page, site_url, oidc_provider, csp_v
     EmailDomain.objects.create(domain="dianova.pt", organisation=portugal)
     course = make_course()
     manager = make_manager(manages=[portugal], organisation=portugal)
-    from ambassadors.services import assignment_create
+    from ambassadors.people.services import assignment_create
 
     assignment_create(course=course, assigned_by=manager, organisations=[portugal])
     oidc_provider.put_user(

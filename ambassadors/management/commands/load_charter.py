@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ambassadors.charter import load_charters
+from ambassadors.programme.charter import load_charters
 from courses.content import ContentError
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ambassadors import services
+from ambassadors.programme import services
 
 
 class Command(BaseCommand):

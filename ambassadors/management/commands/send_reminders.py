@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ambassadors import reminders, tasks
+from ambassadors.people import reminders, tasks
 
 
 class Command(BaseCommand):

@@ -1,0 +1,309 @@
+"""Admin of quizzes, questions and attempts."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from courses.admin.base import NeedsUpdateFilter, TranslationFlagsMixin
+from courses.forms import AttemptForm, parse_id
+from courses.models import (
+    Choice,
+    Question,
+    Quiz,
+    QuizAttempt,
+)
+from courses.preview import preview_grade, preview_questions
+from courses.statistics import quiz_statistics
+from courses.translations import (
+    content_changed,
+    translations_mark_reviewed,
+)
+
+
+class ChoiceInlineFormSet(forms.BaseInlineFormSet):
+    """A single-choice or true/false question has exactly one correct choice; a
+    multiple-answer question at least one; every question at least two choices."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        correct = sum(1 for data in kept if data.get("is_correct"))
+        kind = self.instance.kind
+        if len(kept) < 2:
+            raise forms.ValidationError(_("A question needs at least two choices."))
+        if kind == Question.Kind.TRUE_FALSE and len(kept) != 2:
+            raise forms.ValidationError(_("A true/false question has exactly two choices."))
+        if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
+            raise forms.ValidationError(
+                _("A single-choice or true/false question needs exactly one correct choice.")
+            )
+        if kind == Question.Kind.MULTIPLE and correct < 1:
+            raise forms.ValidationError(
+                _("A multiple-answer question needs at least one correct choice.")
+            )
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceInlineFormSet
+    fields = ["order", "text", "is_correct", "explanation"]
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return 0 if obj else 4  # a new question starts with four empty choices
+
+
+def _draw_count_error(draw: int, pool: int):
+    return forms.ValidationError(
+        _(
+            "This quiz draws %(draw)s questions per attempt but its pool has only %(pool)s. "
+            "Add questions first or draw fewer."
+        ),
+        code="draw_count",
+        params={"draw": draw, "pool": pool},
+    )
+
+
+class QuestionInlineFormSet(forms.BaseInlineFormSet):
+    """Deleting questions here must leave enough in the pool for the draw."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = sum(
+            1
+            for form in self.forms
+            if form.instance.pk and not (form.cleaned_data or {}).get("DELETE")
+        )
+        draw = self.instance.draw_count
+        if isinstance(draw, int) and draw > kept:
+            raise _draw_count_error(draw, kept)
+
+
+class QuestionInline(admin.StackedInline):
+    """Questions of the quiz, edited in place. Adding one, or changing its type, happens on
+    the question's own page where its choices are edited and checked together."""
+
+    model = Question
+    formset = QuestionInlineFormSet
+    fields = [("order", "kind", "scoring"), "text", "feedback", "key", "needs_update_since"]
+    readonly_fields = ["kind", "needs_update_since"]
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class QuizAdminForm(forms.ModelForm):
+    """The quiz form; the admin builds its Meta from the fieldsets."""
+
+    def clean_draw_count(self):
+        draw = self.cleaned_data.get("draw_count")
+        if draw:
+            pool = self.instance.questions.count() if self.instance.pk else 0
+            if draw > pool:
+                raise _draw_count_error(draw, pool)
+        return draw
+
+
+@admin.register(Quiz)
+class QuizAdmin(TranslationFlagsMixin, admin.ModelAdmin):
+    form = QuizAdminForm
+    list_display = ["title", "course", "module", "pass_mark", "question_count", "status"]
+    list_filter = ["status", "course__language", "course"]
+    list_select_related = ["course", "module"]
+    search_fields = ["title"]
+    autocomplete_fields = ["course", "module"]
+    inlines = [QuestionInline]
+    fieldsets = [
+        (None, {"fields": ["course", "module", "title", "introduction", "order", "status", "key"]}),
+        (
+            _("Rules"),
+            {
+                "fields": [
+                    "pass_mark",
+                    "attempts_allowed",
+                    "time_limit_minutes",
+                    "draw_count",
+                    "shuffle_questions",
+                    "shuffle_choices",
+                    "review_policy",
+                    "required",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_questions=Count("questions"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._flag(request, questions=self._changed_in_formsets(formsets, Question))
+
+    @admin.display(description=_("questions"), ordering="_questions")
+    def question_count(self, obj: Quiz) -> int:
+        return obj._questions
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/statistics/",
+                wrap(self.statistics_view),
+                name="courses_quiz_statistics",
+            ),
+            path("<path:object_id>/preview/", wrap(self.preview_view), name="courses_quiz_preview"),
+            *super().get_urls(),
+        ]
+
+    def _get_quiz(self, request: HttpRequest, object_id: str) -> Quiz:
+        quiz = self.get_object(request, unquote(object_id))
+        if quiz is None or not self.has_view_permission(request, quiz):
+            raise Http404
+        return quiz
+
+    def _context(self, request: HttpRequest, quiz: Quiz, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": quiz,
+            "quiz": quiz,
+            "title": title,
+            "has_view_permission": True,
+        }
+
+    def statistics_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Attempts, pass rate and average score; per question, % correct and picks.
+
+        Needs courses.view_quizattempt (the Trainers group has it).
+        """
+        if not request.user.has_perm("courses.view_quizattempt"):
+            raise PermissionDenied
+        quiz = self._get_quiz(request, object_id)
+        context = {
+            **self._context(request, quiz, _("Statistics: %(quiz)s") % {"quiz": quiz}),
+            "stats": quiz_statistics(quiz),
+        }
+        return TemplateResponse(request, "admin/courses/quiz/statistics.html", context)
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The quiz as a learner sees it; "check answers" grades in memory. Records nothing."""
+        quiz = self._get_quiz(request, object_id)
+        score = None
+        if request.method == "POST":
+            shown = [pk for pk in map(parse_id, request.POST.getlist("shown")) if pk is not None]
+            questions = preview_questions(quiz, shown=shown)
+            if not questions:
+                messages.error(request, _("The preview was out of date; here is a new one."))
+                return HttpResponseRedirect(request.path)
+            form = AttemptForm(request.POST, questions=questions, token=None, require_all=False)
+            if form.is_valid():
+                score = preview_grade(questions, form.answers())
+        else:
+            questions = preview_questions(quiz)
+            form = AttemptForm(questions=questions, token=None, require_all=False)
+        context = {
+            "course": quiz.course,
+            "quiz": quiz,
+            "form": form,
+            "questions": questions,
+            "score": score,
+            "passed": score is not None and quiz.is_passing(score),
+            "change_url": reverse("admin:courses_quiz_change", args=[quiz.pk]),
+        }
+        return TemplateResponse(request, "courses/quiz_preview.html", context)
+
+
+@admin.register(Question)
+class QuestionAdmin(TranslationFlagsMixin, admin.ModelAdmin):
+    list_display = ["short_text", "quiz", "kind", "order", "needs_update"]
+    list_filter = [NeedsUpdateFilter, "kind", "quiz__course__language", "quiz__course"]
+    list_select_related = ["quiz"]
+    search_fields = ["text"]
+    autocomplete_fields = ["quiz"]
+    fields = ["quiz", ("order", "kind", "scoring"), "text", "feedback", "key", "translations"]
+    readonly_fields = ["translations"]
+    inlines = [ChoiceInline]
+    actions = ["mark_reviewed"]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST:
+            # The next question most likely belongs to the same quiz.
+            self.message_user(request, _("The question was added."), messages.SUCCESS)
+            url = reverse("admin:courses_question_add")
+            return HttpResponseRedirect(f"{url}?quiz={obj.quiz_id}")
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.display(description=_("question"))
+    def short_text(self, obj: Question) -> str:
+        return obj.text[:90]
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj: Question) -> str:
+        if not obj.pk:
+            return "—"
+        course = obj.quiz.course
+        same = Question.objects.select_related("quiz__course").filter(
+            quiz__key=obj.quiz.key, key=obj.key
+        )
+        keyed = bool(obj.key and obj.quiz.key)
+        original = (
+            same.filter(quiz__course_id=course.translation_of_id).first()
+            if keyed and course.is_translation
+            else None
+        )
+        matches = (
+            [(m, m.quiz.course) for m in same.filter(quiz__course__translation_of=course)]
+            if keyed and not course.is_translation
+            else []
+        )
+        return self._translation_panel(
+            obj, is_translation=course.is_translation, original=original, matches=matches
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("quiz__course")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        choices_changed = any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+            for formset in formsets
+        )
+        if content_changed(form.changed_data) or choices_changed:
+            self._flag(request, questions=[form.instance])
+
+    @admin.action(
+        description=_("Mark as reviewed (translation up to date)"), permissions=["change"]
+    )
+    def mark_reviewed(self, request, queryset):
+        self._mark_reviewed(request, translations_mark_reviewed(questions=queryset))
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(admin.ModelAdmin):
+    list_display = ["user", "quiz", "number", "status", "score", "passed", "late", "started_at"]
+    list_filter = ["status", "passed", "late", "quiz__course"]
+    list_select_related = ["user", "quiz"]
+    search_fields = ["user__username", "user__email", "quiz__title"]
+    raw_id_fields = ["user", "quiz"]
+    # Read-only: grades change only through the services. The form token stays private.
+    exclude = ["token"]
+    readonly_fields = [f.name for f in QuizAttempt._meta.fields if f.name != "token"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
