@@ -31,9 +31,7 @@ def english_names() -> set[str]:
 
 
 def leaks(html: str, names: set[str]) -> list[str]:
-    return sorted(
-        name for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", html)
-    )
+    return sorted(name for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", html))
 
 
 def pages(member, manager) -> list[tuple[object, str]]:

@@ -7,13 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from ambassadors.models import Assignment, AuditEvent, Organisation, ReminderLog, StaffProfile
 from ambassadors.people import services
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TabbedTranslationAdmin):
     list_display = ["name", "country", "language", "staff_count"]
     list_filter = ["country", "language"]
     search_fields = ["name", "slug"]

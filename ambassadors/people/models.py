@@ -67,6 +67,15 @@ class Organisation(models.Model):
     language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name people read, per language, where it differs from the name above "
+            "(e.g. the organisation's own name in its language). Empty: the name above."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -85,7 +94,12 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show, in the reader's language (``display_name``, else ``name``)."""
+        return self.display_name or self.name
 
 
 class StaffProfile(models.Model):

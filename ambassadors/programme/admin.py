@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from ambassadors.models import (
     Action,
@@ -25,7 +26,7 @@ from ambassadors.programme import actions, services
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(TabbedTranslationAdmin):
     """Admins rename levels and set thresholds; the six rules themselves are fixed."""
 
     list_display = ["rank", "name", "rule", "required_count", "months"]
@@ -56,7 +57,7 @@ class LevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionType)
-class ActionTypeAdmin(admin.ModelAdmin):
+class ActionTypeAdmin(TabbedTranslationAdmin):
     list_display = [
         "name",
         "key",
@@ -102,7 +103,7 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TabbedTranslationAdmin):
     list_display = ["name", "starts_on", "ends_on"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -196,7 +197,7 @@ class ActionAdmin(admin.ModelAdmin):
     inlines = [ActionDecisionInline]
 
 
-class BadgeCriterionInline(admin.StackedInline):
+class BadgeCriterionInline(TranslationStackedInline):
     """Criteria versions; once a badge is awarded, its criteria change only by a new version."""
 
     model = BadgeCriterion
@@ -213,7 +214,7 @@ class BadgeCriterionInline(admin.StackedInline):
 
 
 @admin.register(BadgeClass)
-class BadgeClassAdmin(admin.ModelAdmin):
+class BadgeClassAdmin(TabbedTranslationAdmin):
     list_display = ["name", "slug", "kind", "active", "award_count"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "slug"]

@@ -212,7 +212,7 @@ class CourseReport:
             user_id=user.pk,
             name=user.get_full_name() or user.username,
             username=user.username,
-            organisation=organisation.name,
+            organisation=organisation.label,
             country=organisation.country,
             status=user.status,
             progress=100 if user.completed_at else min(100, _rate(done, total)),
