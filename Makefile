@@ -11,10 +11,10 @@ export DEMO_PASSWORD
 # Interface languages other than English (the source), each with locale/<lang>/LC_MESSAGES/django.po.
 LOCALES := fr es pt it
 
-.PHONY: run test install static messages translations migrate demo lint format bench loadtest backup restore audit clean
+.PHONY: run test install static messages translations migrate demo demo-reset lint format bench loadtest backup restore audit clean
 
 $(BIN)/.installed: requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (Django 6); see .python-version")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed; see .python-version")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -47,12 +47,17 @@ migrate: install
 demo: migrate
 	DEBUG=true $(BIN)/python manage.py load_demo
 
+# Back to the documented demo (README): erases the database (DATABASE_URL, else the SQLite file),
+# migrates and loads the demo again. Asks "yes" first unless NOINPUT=1.
+demo-reset: install
+	DEBUG=true $(BIN)/python manage.py reset_demo $(if $(NOINPUT),--noinput)
+
 run: static demo
 	@echo ""
 	@echo "Dianova Training is at http://127.0.0.1:$(PORT)/"
 	@echo "Demo logins: learner, trainer, manager, manager-pt, admin — password: $(DEMO_PASSWORD)"
 	@echo ""
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: static
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,7 +1,8 @@
 """Every model of the app, whatever package defines it: Django finds them here, and the app
 label (``ambassadors``) and table names stay what they were. Add a model to its concern's
-``models`` module (``people``, ``programme``, ``sso``) and export it here."""
+``models`` module (``people``, ``programme``) and export it here."""
 
+from .people.contacts import OfficialAccount, hashtags_validator
 from .people.models import (
     Assignment,
     AssignmentQuerySet,
@@ -13,6 +14,7 @@ from .people.models import (
     country_code_validator,
     staff_in_scope,
 )
+from .people.sso.models import EmailDomain
 from .programme.models.actions import (
     Action,
     ActionDecision,
@@ -42,7 +44,15 @@ from .programme.models.ladder import (
     Level,
     translated,
 )
-from .sso.models import EmailDomain
+from .programme.share.models import (
+    Share,
+    ShareClick,
+    ShareDayKey,
+    ShareLink,
+    SharePost,
+    SharePostText,
+    ShareVisit,
+)
 
 __all__ = [
     "LEVEL_COUNT",
@@ -67,13 +77,22 @@ __all__ = [
     "CharterVersionQuerySet",
     "EmailDomain",
     "Level",
+    "OfficialAccount",
     "Organisation",
     "OrganisationQuerySet",
     "Platform",
     "PlatformDomain",
     "ReminderLog",
+    "Share",
+    "ShareClick",
+    "ShareDayKey",
+    "ShareLink",
+    "SharePost",
+    "SharePostText",
+    "ShareVisit",
     "StaffProfile",
     "country_code_validator",
+    "hashtags_validator",
     "staff_in_scope",
     "translated",
 ]

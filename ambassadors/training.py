@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from ambassadors.models import Level
+from ambassadors.models import LEVEL_COUNT, Level
 from ambassadors.programme import services
 from courses.models import Course
 
@@ -30,5 +30,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ambassadors/dashboard.html",
-        {"courses": courses, "ambassador": ambassador, "level": level},
+        {"courses": courses, "ambassador": ambassador, "level": level, "level_count": LEVEL_COUNT},
     )

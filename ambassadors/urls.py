@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import training
 from .people import views as people
@@ -35,6 +35,7 @@ urlpatterns = [
         name="assignment-delete",
     ),
     path("reports/people/<int:person>/", reports.person_report, name="person-report"),
+    path("reports/reach/", reports.reach_report, name="reach"),
     path("reports/staff/import/", people.staff_import, name="staff-import"),
     path("reports/staff/import/preview/", people.staff_import_preview, name="staff-import-preview"),
     path("preferences/", people.preferences, name="preferences"),
@@ -55,4 +56,5 @@ urlpatterns = [
     ),
     path("ambassador/review/", review_views.review_queue, name="review"),
     path("ambassador/review/<id:action>/", review_views.review_decide, name="review-decide"),
+    path("", include("ambassadors.programme.share.urls")),
 ]

@@ -119,11 +119,18 @@ def _generate(size: Size, *, seed: int = 7) -> dict:
     modules = []
     lessons = []
     for m in range(size.lessons // LESSONS_PER_MODULE):
-        module = Module.objects.create(course=course, key=f"m{m}", title=f"Module {m}", order=m)
+        module = Module.objects.create(
+            course=course, key=f"m{m}", title=f"Module {m}", order=m, status=Status.PUBLISHED
+        )
         modules.append(module)
         lessons += Lesson.objects.bulk_create(
             Lesson(
-                module=module, key=f"m{m}-l{i}", title=f"Lesson {m}.{i}", body=LESSON_BODY, order=i
+                module=module,
+                key=f"m{m}-l{i}",
+                title=f"Lesson {m}.{i}",
+                body=LESSON_BODY,
+                order=i,
+                status=Status.PUBLISHED,
             )
             for i in range(LESSONS_PER_MODULE)
         )

@@ -69,7 +69,10 @@ def measure(*, pages: dict, cookies: dict, quiz, staff: list, args) -> dict:
             [f"GET\t/healthz/live\t{learner_cookie}\t"], **run
         )
         for label, (user, url) in pages.items():
-            scenarios[label] = wrk_median([f"GET\t{url}\t{cookies[user.pk]}\t"], **run)
+            urls = url if isinstance(url, list) else [url]  # a list: cycled through
+            scenarios[label] = wrk_median(
+                [f"GET\t{path}\t{cookies[user.pk]}\t" for path in urls], **run
+            )
         for label, requests in lines.items():
             before = QuizAttempt.objects.filter(quiz=quiz).count()
             submitted = QuizAttempt.objects.filter(quiz=quiz, status="submitted").count()

@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench import share
 from bench.harness import OUTPUT, RESULTS
 from bench.pinned import table as pinned_table
 
@@ -20,7 +21,8 @@ submit ≥ 25%; the course report page at L within 3× its time at S; network-wi
 rows in under 2 s with worker memory growth under 25 MB; XLSX streamed in constant memory.
 Per core (issue 14, one pinned worker): lesson, course and "My training" ≥ 50% of the signed-in
 ceiling, the signed-in ceiling ≥ 50% of the signed-out one, quiz start, autosave and submit
-≥ 25% of the signed-in ceiling. `make loadtest`: 1,000 learners starting one quiz at once,
+≥ 25% of the signed-in ceiling; a share kit's tracked link (signed out) ≥ 50% of the signed-out
+ceiling. `make loadtest`: 1,000 learners starting one quiz at once,
 0 errors, nothing lost or doubled, every start within 5 s, p95 < 300 ms outside that burst."""
 
 PINNED_PAGES = {"learner dashboard": 0.5, "course page": 0.5, "lesson page": 0.5}
@@ -86,6 +88,7 @@ def checks(results: list[dict]) -> list[dict]:
                     f"{ratio:.0%}",
                     ratio >= target,
                 )
+            verdicts += share.verdicts(r["size"], pinned)
             ratio = pinned["ceiling, signed in"]["ratio_to_signed_out"]
             verdict(
                 f"{r['size']}, per core: signed-in ceiling ≥ 50% of signed out",

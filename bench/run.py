@@ -15,7 +15,7 @@ import shutil
 import time
 import urllib.request
 
-from bench import pinned, report
+from bench import pinned, report, share
 from bench.harness import (
     BASE,
     CSRF,
@@ -117,7 +117,7 @@ def run_size(name: str, args) -> dict:
 
     if args.pinned_duration > 0:
         print(f"[{name}] one pinned worker, per core…", flush=True)
-        pinned_pages = {**pages, **share_page(learner)}
+        pinned_pages = {**pages, **share.pages(staff, cookies)}
         result["pinned"] = pinned.measure(
             pages=pinned_pages, cookies=cookies, quiz=quiz, staff=staff[1:], args=args
         )
@@ -129,23 +129,6 @@ def run_size(name: str, args) -> dict:
             fmt: export(fmt, course, cookies[manager.pk], args) for fmt in ("csv", "xlsx")
         }
     return result
-
-
-def share_page(learner) -> dict:
-    """The public share page `/s/<code>` (issue 17's share kit), once it exists on main."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        from courses.models import ShareLink  # only once the kit has landed
-    except ImportError:
-        return {}
-    link = ShareLink.objects.filter(user=learner).first()
-    if link is None:
-        return {}
-    try:
-        return {"share page /s/<code>": (learner, reverse("share", args=[link.code]))}
-    except NoReverseMatch:
-        return {}
 
 
 def burst(quiz, staff, args, submit_rps: float) -> dict:

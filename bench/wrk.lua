@@ -19,7 +19,8 @@ function init(args)
   for line in io.lines(path) do
     if line_number % threads == id - 1 then
       local method, target, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
-      local headers = { Cookie = cookie }
+      -- A browser's user agent: robots' visits of tracked links (/s/<code>) are not counted.
+      local headers = { Cookie = cookie, ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) bench" }
       if method == "POST" and body:sub(1, 1) == "{" then
         headers["Content-Type"] = "application/json"
         headers["X-CSRFToken"] = cookie:match("csrftoken=([%w]+)")

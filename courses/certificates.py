@@ -56,25 +56,47 @@ def fonts() -> tuple[str, str]:
     return "CertificateSans", "CertificateSans-Bold"
 
 
-def _draw_fitted(
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width``; a word wider than a line is cut."""
+    lines: list[str] = []
+    for line in simpleSplit(text, font, size, width) or [""]:
+        while pdfmetrics.stringWidth(line, font, size) > width:
+            cut = len(line) - 1
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines
+
+
+def _draw_in_box(
     pdf: Canvas,
     text: str,
     font: str,
     size: float,
     *,
     x: float,
-    y: float,
+    top: float,
+    bottom: float,
     width: float,
-    minimum: float = 14,
+    minimum: float = 7,
 ) -> None:
-    """Draw ``text`` centred on ``x``: shrunk down to ``minimum`` to fit on one line, then
-    wrapped onto two or more lines below ``y`` when even that is too wide."""
-    while size > minimum and pdfmetrics.stringWidth(text, font, size) > width:
+    """Draw ``text`` centred on ``x`` inside the box from ``top`` down to ``bottom``: on one
+    line at ``size`` if it fits, else wrapped and shrunk until every line fits in the box
+    (a 300-character name included), centred vertically. Never onto the text around it."""
+    while True:
+        lines = _wrap(text, font, size, width)
+        leading = size * 1.2
+        if size <= minimum or len(lines) * leading <= top - bottom:
+            break
         size -= 1
-    lines = simpleSplit(text, font, size, width) or [""]
     pdf.setFont(font, size)
+    block = len(lines) * leading
+    # First baseline: the block centred in the box; a glyph's body is ~0.8 of the size.
+    y = (top + bottom) / 2 + block / 2 - leading + (leading - size * 0.8) / 2
     for number, line in enumerate(lines):
-        pdf.drawCentredString(x, y - number * size * 1.2, line)
+        pdf.drawCentredString(x, y - number * leading, line)
 
 
 def course_title_for_reader(certificate: Certificate, language: str | None = None) -> str:
@@ -118,12 +140,14 @@ def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.setFont(regular, 15)
     pdf.drawCentredString(centre, height - 215, _("This certifies that"))
     pdf.setFillColorRGB(0, 0, 0)
-    _draw_fitted(pdf, certificate.name, bold, 32, x=centre, y=height - 262, width=text_width)
+    name_box = {"top": height - 226, "bottom": height - 288, "width": text_width}
+    _draw_in_box(pdf, certificate.name, bold, 32, x=centre, **name_box)
     pdf.setFillColor(GREY)
     pdf.setFont(regular, 15)
     pdf.drawCentredString(centre, height - 305, _("has completed the course"))
     pdf.setFillColorRGB(0, 0, 0)
-    _draw_fitted(pdf, course_title, bold, 22, x=centre, y=height - 343, width=text_width)
+    title_box = {"top": height - 318, "bottom": height - 367, "width": text_width}
+    _draw_in_box(pdf, course_title, bold, 22, x=centre, **title_box)
     issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATE_FORMAT")
     pdf.setFillColor(GREY)
     pdf.setFont(regular, 15)

@@ -6,11 +6,10 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import Case, Subquery, Value, When
 from django.utils import timezone
 
 from .family import family_certificate, family_completion
-from .grading import question_credit, score_percent
 from .models import (
     AttemptChoice,
     AttemptQuestion,
@@ -24,6 +23,7 @@ from .models import (
     Quiz,
     QuizAttempt,
 )
+from .snapshots import snapshot_grade, snapshot_rows
 
 
 class AttemptLimitReached(Exception):
@@ -46,16 +46,19 @@ class AttemptTimeUp(AttemptClosed):
     """The attempt's deadline and grace period have passed."""
 
 
-def enrolment_touch(*, user: AbstractBaseUser, course: Course) -> Enrolment:
-    """Enrol ``user`` in ``course`` if needed and record activity now."""
+def enrolment_touch(*, user: AbstractBaseUser, course: Course) -> None:
+    """Enrol ``user`` in ``course`` if needed and record activity now.
+
+    One UPDATE when the learner is enrolled already (the usual case); else the enrolment is
+    created (a concurrent creation is caught by get_or_create)."""
     now = timezone.now()
+    if Enrolment.objects.filter(user=user, course=course).update(last_activity_at=now):
+        return
     enrolment, created = Enrolment.objects.get_or_create(
         user=user, course=course, defaults={"last_activity_at": now}
     )
     if not created:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
-        enrolment.last_activity_at = now
-    return enrolment
 
 
 def course_check_completion(*, user: AbstractBaseUser, course: Course) -> CourseCompletion | None:
@@ -138,39 +141,16 @@ def lesson_complete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonCompleti
 
 
 def _snapshot(attempt: QuizAttempt, questions: list[Question], *, shuffle_choices: bool) -> None:
-    """Copy the drawn questions and their choices into the attempt, in the order shown.
-
-    Two INSERTs whatever the number of questions.
-    """
-    attempt_questions = AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(
-            attempt=attempt,
-            question=question,
-            order=position,
-            kind=question.kind,
-            scoring=question.scoring,
-            text=question.text,
-            feedback=question.feedback,
-        )
-        for position, question in enumerate(questions, start=1)
-    )
-    rows = []
-    for attempt_question, question in zip(attempt_questions, questions, strict=True):
-        choices = list(question.choices.all())
-        if shuffle_choices:
-            random.shuffle(choices)
-        rows.extend(
-            AttemptChoice(
-                attempt_question=attempt_question,
-                choice=choice,
-                order=position,
-                text=choice.text,
-                is_correct=choice.is_correct,
-                explanation=choice.explanation,
-            )
-            for position, choice in enumerate(choices, start=1)
-        )
-    AttemptChoice.objects.bulk_create(rows)
+    """Save the snapshot of the drawn questions (see ``snapshots.snapshot_rows``) into the
+    attempt. Two INSERTs whatever the number of questions."""
+    rows = snapshot_rows(questions, shuffle_choices=shuffle_choices, attempt=attempt)
+    saved = AttemptQuestion.objects.bulk_create(rows)
+    choices = []
+    for attempt_question, row in zip(saved, rows, strict=True):
+        for choice in row.shown_choices:
+            choice.attempt_question = attempt_question
+            choices.append(choice)
+    AttemptChoice.objects.bulk_create(choices)
 
 
 def _previous_question_ids(user: AbstractBaseUser, quiz: Quiz) -> set[int]:
@@ -224,12 +204,12 @@ def attempt_start(*, user: AbstractBaseUser, quiz: Quiz) -> QuizAttempt:
     ``_lock_user_quiz``), so they can never exceed ``quiz.attempts_allowed``.
     """
     _lock_user_quiz(user)
-    open_attempt = QuizAttempt.objects.filter(
-        user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
-    ).first()
+    # The learner's attempts at this quiz (a handful): the open one, or how many are used.
+    attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz))
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt:
         return open_attempt
-    used = QuizAttempt.objects.filter(user=user, quiz=quiz).count()
+    used = len(attempts)
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise AttemptLimitReached
     pool = list(quiz.questions.prefetch_related("choices"))
@@ -280,30 +260,41 @@ def attempt_save_answers(*, attempt: QuizAttempt, answers: dict[int, set[int]]) 
 
 
 def _write_answers(attempt: QuizAttempt, answers: dict[int, set[int]]) -> None:
+    """One UPDATE: the picked choices of the answered questions selected, the others not."""
     if not answers:
         return
-    choices = AttemptChoice.objects.filter(
-        attempt_question__attempt=attempt, attempt_question_id__in=list(answers)
-    )
     picked = set().union(*answers.values())
-    choices.exclude(pk__in=picked).update(selected=False)
-    if picked:
-        choices.filter(pk__in=picked).update(selected=True)
+    AttemptChoice.objects.filter(
+        attempt_question__attempt=attempt, attempt_question_id__in=list(answers)
+    ).update(
+        selected=Case(When(pk__in=picked, then=Value(True)), default=Value(False))
+        if picked
+        else Value(False)
+    )
 
 
-def _grade(attempt: QuizAttempt, now) -> None:
-    """Score the saved answers of ``attempt`` (locked by the caller) and close it."""
+def _snapshot_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The attempt's snapshot questions, each with its choices in ``shown_choices``: those the
+    view loaded already (a snapshot never changes), else two queries."""
+    cached = getattr(attempt, "_prefetched_objects_cache", {}).get("questions")
+    if cached is not None and all(hasattr(q, "shown_choices") for q in cached):
+        return list(cached)
     questions = list(attempt.questions.prefetch_related("choices"))
     for question in questions:
-        choices = list(question.choices.all())
-        question.credit = question_credit(
-            kind=question.kind,
-            scoring=question.scoring,
-            correct={c.pk for c in choices if c.is_correct},
-            picked={c.pk for c in choices if c.selected},
-        )
+        question.shown_choices = list(question.choices.all())
+    return questions
+
+
+def _grade(
+    attempt: QuizAttempt,
+    now,
+    questions: list[AttemptQuestion],
+    picked: dict[int, set[int]],
+) -> None:
+    """Score ``picked`` (question id → choice ids) on the snapshot and close ``attempt``
+    (locked by the caller): one UPDATE of the credits, one of the attempt."""
+    attempt.score = snapshot_grade(questions, picked)
     AttemptQuestion.objects.bulk_update(questions, ["credit"])
-    attempt.score = score_percent(q.credit for q in questions)
     attempt.passed = attempt.score >= attempt.pass_mark
     attempt.status = QuizAttempt.Status.SUBMITTED
     attempt.submitted_at = now
@@ -311,14 +302,28 @@ def _grade(attempt: QuizAttempt, now) -> None:
     attempt.save(update_fields=["score", "passed", "status", "submitted_at", "late"])
 
 
+def _saved_picks(attempt: QuizAttempt) -> dict[int, set[int]]:
+    """The choices saved on ``attempt``, per question (one query)."""
+    picks: dict[int, set[int]] = {}
+    for question_id, choice_id in AttemptChoice.objects.filter(
+        attempt_question__attempt=attempt, selected=True
+    ).values_list("attempt_question_id", "pk"):
+        picks.setdefault(question_id, set()).add(choice_id)
+    return picks
+
+
 @transaction.atomic
 def attempt_submit(
-    *, attempt: QuizAttempt, answers: dict[int, set[int]] | None = None
+    *,
+    attempt: QuizAttempt,
+    answers: dict[int, set[int]] | None = None,
+    refuse_if_submitted: bool = False,
 ) -> QuizAttempt:
     """Save the last answers, grade and close the attempt; return it graded.
 
     Idempotent: the row is locked first, so of two tabs, a double click or a retry exactly
-    one grades it; the others get the already graded attempt back unchanged.
+    one grades it; the others get the already graded attempt back unchanged, or
+    ``AttemptAlreadySubmitted`` with ``refuse_if_submitted`` (so the page can say so).
 
     Late policy: ``answers`` are saved only while the attempt accepts them (until the
     deadline plus ``QuizAttempt.DEADLINE_GRACE``). Past that the submission is still
@@ -328,11 +333,22 @@ def attempt_submit(
     # The caller's copy has the quiz, course and learner loaded already (they never change).
     locked.quiz, locked.user = attempt.quiz, attempt.user
     if locked.is_submitted:
+        if refuse_if_submitted:
+            raise AttemptAlreadySubmitted
         return locked
     now = timezone.now()
+    questions = _snapshot_questions(attempt)
     if answers is not None and locked.accepts_answers(now):
         _write_answers(locked, answers)
-    _grade(locked, now)
+    if (
+        answers is not None
+        and locked.accepts_answers(now)
+        and answers.keys() >= {q.pk for q in questions}
+    ):
+        picked = answers  # every question answered in this request: nothing else to read
+    else:
+        picked = _saved_picks(locked)
+    _grade(locked, now, questions, picked)
     enrolment_touch(user=locked.user, course=locked.quiz.course)
     if locked.passed:
         course_check_completion(user=locked.user, course=locked.quiz.course)

@@ -3,7 +3,8 @@
 Counted from submitted attempts only, in the database (aggregate queries); five queries
 whatever the number of attempts, questions or choices. Questions and choices are the current
 pool: the snapshot rows point back to them, so editing a question's text keeps its history,
-and a deleted question leaves the statistics (its attempts keep their grades).
+and a deleted question leaves the statistics (its attempts keep their grades). Whether a
+choice counted as correct comes from the snapshots too, as the attempts were graded.
 """
 
 from dataclasses import dataclass, field
@@ -26,10 +27,23 @@ class ChoiceStats:
     choice: Choice
     shown: int
     picked: int
+    # Times it was a correct choice in the attempts' snapshots: what the learners were graded
+    # on, even if a trainer has since changed which choice is correct.
+    correct_in: int = 0
 
     @property
     def picked_percent(self) -> int | None:
         return _percent(self.picked, self.shown)
+
+    @property
+    def was_correct(self) -> bool | None:
+        """Correct in every attempt that showed it (True), in none (False), in some (None).
+        Never shown: today's answer key."""
+        if self.shown == 0:
+            return self.choice.is_correct
+        if self.correct_in in (0, self.shown):
+            return self.correct_in == self.shown
+        return None
 
 
 @dataclass
@@ -93,6 +107,7 @@ def quiz_statistics(quiz: Quiz) -> QuizStats:
                         choice=choice,
                         shown=by_choice.get(choice.pk, {}).get("shown", 0),
                         picked=by_choice.get(choice.pk, {}).get("picked", 0),
+                        correct_in=by_choice.get(choice.pk, {}).get("correct", 0),
                     )
                     for choice in question.choices.all()
                 ],

@@ -27,8 +27,11 @@ from .outline import CourseOutline, build_outline
 
 def _can_preview(request: HttpRequest) -> bool:
     """Trainers (``courses.change_course``) preview as a learner: they see drafts, marked as
-    such, and are never locked out of a step; everyone else sees published content only."""
-    return request.user.has_perm("courses.change_course")
+    such, and are never locked out of a step; everyone else sees published content only.
+    Authoring needs the admin, so only staff users are asked: a learner's page loads no
+    permissions."""
+    user = request.user
+    return user.is_staff and user.has_perm("courses.change_course")
 
 
 def _refuse_if_locked(
@@ -272,7 +275,14 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
         else:
             messages.success(request, _("Your answers are saved."))
         return redirect(attempt_obj)
-    graded = services.attempt_submit(attempt=attempt_obj, answers=answers)
+    try:
+        graded = services.attempt_submit(
+            attempt=attempt_obj, answers=answers, refuse_if_submitted=True
+        )
+    except services.AttemptAlreadySubmitted:
+        # Another tab won the race between the check above and the row lock.
+        messages.info(request, _("This attempt was already submitted."))
+        return redirect(attempt_obj)
     if graded.late:
         messages.warning(
             request,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 # Package of the models → heading, in the order they are shown within their app.
 HEADINGS = {
     "ambassadors.people": _("People of the network"),
-    "ambassadors.sso": _("People of the network"),
     "ambassadors.programme": _("Ambassador programme"),
     "courses.models.content": _("Course content"),
     "courses.models.quizzes": _("Course content"),

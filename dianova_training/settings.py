@@ -51,7 +51,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails and Open Badges ids. Unset, it is the address `make run` serves (which
+# passes PORT: `PORT=8833 make run` gives http://127.0.0.1:8833); production sets it.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{envint('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     # Before the admin, as django-modeltranslation requires (it patches admin forms).
@@ -68,11 +70,14 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "dianova_training",
-    # Sign-in with the organisation's account (OpenID Connect); see ambassadors/sso/.
+    # Sign-in with the organisation's account (OpenID Connect); see ambassadors/people/sso/.
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # Nested inlines with drag-and-drop ordering: a quiz, its questions and their choices on
+    # one admin page (courses/admin/).
+    "nested_admin",
     "courses",
     "ambassadors",
 ]
@@ -191,7 +196,7 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: refuses any login for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
     # Stops password log-in for staff whose e-mail domain requires single sign-on.
-    "ambassadors.sso.backends.SsoRequiredBackend",
+    "ambassadors.people.sso.backends.SsoRequiredBackend",
     # ModelBackend that loads the staff profile with the user: one query per request.
     "dianova_training.auth.ProfileModelBackend",
     # Only for sessions opened before ProfileModelBackend existed.
@@ -252,6 +257,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # covers them); set SERVE_MEDIA=false when the proxy serves MEDIA_ROOT itself.
 SERVE_MEDIA = envbool("SERVE_MEDIA", "true")
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+# The share kit's public tracked links (/s/<code>): requests per minute from one address.
+SHARE_REDIRECT_RATE_LIMIT = envint("SHARE_REDIRECT_RATE_LIMIT", "120")
 
 # Certificates: a Unicode TrueType font so names in any script print (Debian: fonts-dejavu-core).
 CERTIFICATE_FONT = os.environ.get(
@@ -423,13 +430,13 @@ def oidc_apps_from_env() -> list[dict]:
 
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
-        "provider_class": "ambassadors.sso.provider.SsoProvider",
+        "provider_class": "ambassadors.people.sso.provider.SsoProvider",
         "OAUTH_PKCE_ENABLED": True,
         "APPS": oidc_apps_from_env(),
     }
 }
-SOCIALACCOUNT_ADAPTER = "ambassadors.sso.adapter.SsoAdapter"
-ACCOUNT_ADAPTER = "ambassadors.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "ambassadors.people.sso.adapter.SsoAdapter"
+ACCOUNT_ADAPTER = "ambassadors.people.sso.adapter.AccountAdapter"
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only e-mails the provider verified get in
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
+from nested_admin.views import server_data_js as nested_admin_data
 
 from dianova_training.views import healthz, live
 
@@ -11,9 +12,11 @@ urlpatterns = [
     path("certificates/", include("courses.certificate_urls")),
     path("badges/", include("ambassadors.programme.badge_urls")),
     # Log-in page with the single sign-on buttons, log-out, OpenID Connect (before Django's).
-    path("", include("ambassadors.sso.urls")),
+    path("", include("ambassadors.people.sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # The nested inlines' settings as a script file (django-nested-admin; CSP-safe).
+    path("_nested_admin/server-data.js", nested_admin_data, name="nesting_server_data"),
     path("healthz", healthz, name="healthz"),
     path("healthz/live", live, name="live"),
 ]

@@ -23,8 +23,14 @@ def change_form_data(response) -> dict:
     data: dict = {}
     _add_form(data, response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        _add_form(data, formset.management_form)
-        for form in formset.forms:
-            _add_form(data, form)
+        _add_formset(data, inline.formset)
     return data
+
+
+def _add_formset(data: dict, formset) -> None:
+    """A formset with its forms, and the formsets nested in each form (nested inlines)."""
+    _add_form(data, formset.management_form)
+    for form in formset.forms:
+        _add_form(data, form)
+        for nested in getattr(form, "nested_formsets", None) or []:
+            _add_formset(data, nested)

@@ -82,7 +82,9 @@ def make_course(
         translation_of=translation_of,
     )
     for m in range(1, modules + 1):
-        module = Module.objects.create(course=course, title=f"Module {m}", order=m, key=f"m{m}")
+        module = Module.objects.create(
+            course=course, title=f"Module {m}", order=m, key=f"m{m}", status=Status.PUBLISHED
+        )
         for i in range(1, lessons + 1):
             Lesson.objects.create(
                 module=module,
@@ -90,6 +92,7 @@ def make_course(
                 body=f"### Lesson {m}.{i}\n\nSome **text** to read.",
                 order=i,
                 key=f"m{m}-l{i}",
+                status=Status.PUBLISHED,
             )
         make_quiz(course, module, questions=questions, choices=choices, **quiz_settings)
     if final_quiz:
@@ -103,7 +106,7 @@ def make_quiz(course, module, *, questions: int = 3, choices: int = 3, **setting
         module=module,
         title=f"Quiz {module.order if module else 'final'}",
         key=f"quiz-{module.key if module else 'final'}",
-        **settings,
+        **{"status": Status.PUBLISHED, **settings},
     )
     for q in range(1, questions + 1):
         question = Question.objects.create(

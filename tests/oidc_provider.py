@@ -18,7 +18,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlparse, urlsplit
 
 import flask
 import joserfc.jwk
@@ -26,6 +26,12 @@ import joserfc.jwt
 import oidc_provider_mock
 import pytest
 import werkzeug.serving
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from ambassadors.models import AuditEvent
 
 CLIENT_ID = "dianova-training"
 MODES = (
@@ -209,3 +215,36 @@ def oidc_provider(oidc_provider_server, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": configured}
     yield provider
     cache.clear()
+
+
+# -- the flow, as a browser would go through it (Django's test client and requests) ------------
+
+
+def start(client: Client, provider_id: str = "mock"):
+    return client.post(reverse("openid_connect_login", args=[provider_id]))
+
+
+def back_from_provider(client: Client, callback_url: str):
+    parts = urlsplit(callback_url)
+    return client.get(f"{parts.path}?{parts.query}", follow=True)
+
+
+def sign_in(client: Client, provider, sub: str):
+    """The whole flow: our button, the provider's page, back to our callback (followed)."""
+    response = start(client)
+    assert response.status_code == 302
+    return back_from_provider(client, provider.authorize(response["Location"], sub))
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+def assert_refused(response, message: str, reason: str, *, users_before: int):
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert message in page_text(response)
+    assert get_user_model().objects.count() == users_before
+    assert not SocialAccount.objects.exists()
+    event = AuditEvent.objects.get(verb=AuditEvent.Verb.SSO_REFUSED)
+    assert event.details["reason"] == reason
+    assert "_auth_user_id" not in response.client.session

@@ -92,8 +92,9 @@ def print_report_numbers() -> None:
 
 def pass_quiz(user, quiz, *, right: bool = True):
     attempt = attempt_start(user=user, quiz=quiz)
+    # One choice per question, as a learner picks them (the questions are single-choice).
     answers = {
-        q.pk: {c.pk for c in q.choices.all() if c.is_correct == right}
+        q.pk: {next(c.pk for c in q.choices.all() if c.is_correct == right)}
         for q in attempt.questions.all()
     }
     return attempt_submit(attempt=attempt, answers=answers)

@@ -36,6 +36,7 @@ from django.utils.http import urlsafe_base64_encode
 from ambassadors.models import BadgeAward, BadgeClass
 from ambassadors.people.services import assignment_create
 from ambassadors.programme import services
+from ambassadors.programme.share.services import share_record
 from courses.models import CourseCompletion, Lesson, Status
 from courses.services import attempt_start, certificate_issue, certificate_revoke
 from tests.factories import (
@@ -50,6 +51,7 @@ from tests.factories import (
     pass_course,
     verify,
 )
+from tests.share_factories import make_share_post
 
 # --- what the crawl visits -------------------------------------------------------------------
 
@@ -132,6 +134,8 @@ class World:
     actions: list
     badge_classes: list
     awards: list
+    share_posts: list
+    share_codes: list
 
 
 def build_world() -> World:
@@ -181,6 +185,12 @@ def build_world() -> World:
         awards[0].badge_class,
         BadgeClass.objects.exclude(pk=awards[0].badge_class_id)[0],
     ]
+    # The share kit: a post for Portugal the learner shared, one for Spain only.
+    share_posts = [
+        make_share_post(organisations=[portugal]),
+        make_share_post(organisations=[spain], status="draft"),
+    ]
+    shared = share_record(profile=profiles[0], post=share_posts[0], target="linkedin")
     return World(
         users=users,
         learner=learner,
@@ -201,6 +211,8 @@ def build_world() -> World:
         actions=[pending, decided],
         badge_classes=badge_classes,
         awards=awards,
+        share_posts=share_posts,
+        share_codes=[shared.link.code],
     )
 
 
@@ -219,7 +231,10 @@ REAL_VALUES: dict[str, Callable[[World], list]] = {
     # The learner (Portugal), someone in Spain, the superuser.
     "person": lambda w: [w.learner.pk, w.stranger.pk, w.users["admin"].pk],
     # The learner's certificate, then a revoked one of someone else.
-    "code": lambda w: [c.code for c in w.certificates],
+    "code": lambda w: [c.code for c in w.certificates] + w.share_codes,
+    # Posts to share: one the learner may share, then one for Spain only (a draft).
+    "post": lambda w: [p.pk for p in w.share_posts],
+    "target": lambda w: ["linkedin", "link"],
     # The learner's action awaiting review, then someone else's verified one.
     "action": lambda w: [a.pk for a in w.actions],
     # A badge the learner holds, then another badge class.

@@ -161,7 +161,9 @@ def test_gunicorn_never_logs_a_password_reset_token(tmp_path, accesslog):
     with output.open("wb") as sink:
         server = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "gunicorn"),
+                sys.executable,  # not .venv/bin/gunicorn: its #! may name another venv
+                "-m",
+                "gunicorn",
                 "dianova_training.wsgi",
                 "--config",
                 str(ROOT / "gunicorn.conf.py"),

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.make import make_dry_run
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,3 +51,25 @@ def test_check_deploy_is_clean_with_production_environment():
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def site_url(env: dict[str, str]) -> str:
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_site_url_follows_the_port_make_run_serves(monkeypatch):
+    """Open Badges ids, set-password and e-mail links pointed to port 8000 under
+    `PORT=8833 make run`; the IMS validator only passes assertions whose ids answer."""
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    assert site_url({"DEBUG": "true", "PORT": "8833"}) == "http://127.0.0.1:8833"
+    assert site_url({"DEBUG": "true"}) == "http://127.0.0.1:8000"
+    assert site_url({"DEBUG": "true", "PORT": "8833", "SITE_URL": "https://t.example/"}) == (
+        "https://t.example"
+    )
+    dry_run = make_dry_run("run", "PORT=8833")
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert "PORT=8833" in serve and serve.endswith("runserver 127.0.0.1:8833")

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from ambassadors.demo.contacts import load_contacts
 from ambassadors.demo.learning import complete_course, take_quiz
 from ambassadors.demo.programme import load_programme
 from ambassadors.models import Organisation, StaffProfile
@@ -143,6 +144,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
         organisations[slug], _created = Organisation.objects.update_or_create(
             slug=slug, defaults={"name": name, "country": country, "language": language}
         )
+    load_contacts(organisations)
     groups = {g.name: g for g in Group.objects.filter(name__in=["Staff", "Trainers", "Managers"])}
 
     for login in DEMO_LOGINS:
@@ -156,15 +158,12 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
             is_staff=login.role in {"trainer", "admin"},
             is_superuser=login.role == "admin",
         )
-        profile, _created = StaffProfile.objects.update_or_create(
-            user=user,
-            defaults={
-                "organisation": organisations.get(login.organisation),
-                "language": login.language,
-                # The demo trainer verifies ambassador actions of the whole network.
-                "manages_whole_network": login.username in {"manager", "trainer"},
-            },
+        profile = people_services.profile_change(
+            user=user, organisation=organisations.get(login.organisation), language=login.language
         )
+        # The demo trainer verifies ambassador actions of the whole network.
+        profile.manages_whole_network = login.username in {"manager", "trainer"}
+        profile.save(update_fields=["manages_whole_network"])
         user.groups.add(groups["Staff"])
         if login.role == "trainer":
             trainer = user
@@ -176,6 +175,7 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
 
     rng = random.Random(seed)
     staff = []
+    newcomers = []
     originals = list(Course.objects.published().filter(translation_of__isnull=True))
     for slug, names in STAFF_NAMES.items():
         organisation = organisations[slug]
@@ -189,10 +189,12 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                 last_name=last,
                 email=f"{username}@demo.dianova.invalid",
             )
-            StaffProfile.objects.get_or_create(
-                user=user,
-                defaults={"organisation": organisation, "language": organisation.language},
-            )
+            if not StaffProfile.objects.filter(user=user).exists():
+                newcomers.append(
+                    people_services.ProfileChange(
+                        user=user, organisation=organisation, language=organisation.language
+                    )
+                )
             user.groups.add(groups["Staff"])
             staff.append(user)
             if created:
@@ -204,9 +206,8 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
                         or original
                     )
                     _simulate_progress(user, version, rng)
-    people_services.enrolments_sync(
-        user_ids=StaffProfile.objects.values_list("user_id", flat=True)
-    )  # profiles created above get the courses assigned to their organisation
+    # New staff join their organisation: they get the courses assigned to it.
+    people_services.profiles_change(changes=newcomers)
     _assign_and_certify(organisations)
     load_programme(staff=staff, trainer=trainer, seed=seed)
     # Every text of the programme (campaigns and organisations included) in five languages.

@@ -1,17 +1,18 @@
 """Demo learners' course work, through the learners' own services (shared by the demo loaders)."""
 
 from courses import services
-from courses.models import Course, Lesson, Quiz
+from courses.models import Course, Lesson, Question, Quiz
 
 
 def take_quiz(user, quiz: Quiz, *, good: bool) -> None:
     """One submitted attempt: every answer right (``good``) or wrong."""
     attempt = services.attempt_start(user=user, quiz=quiz)
-    answers = {
-        question.pk: {c.pk for c in question.choices.all() if c.is_correct == good}
-        or {question.choices.all()[0].pk}
-        for question in attempt.questions.prefetch_related("choices")
-    }
+    answers = {}
+    for question in attempt.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        picks = [c.pk for c in choices if c.is_correct == good] or [choices[0].pk]
+        # As a learner can: one choice for single-choice and true/false questions.
+        answers[question.pk] = set(picks if question.kind == Question.Kind.MULTIPLE else picks[:1])
     services.attempt_submit(attempt=attempt, answers=answers)
 
 

@@ -9,8 +9,40 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from ambassadors.models import Assignment, AuditEvent, Organisation, ReminderLog, StaffProfile
+from ambassadors.models import (
+    Assignment,
+    AuditEvent,
+    OfficialAccount,
+    Organisation,
+    ReminderLog,
+    StaffProfile,
+)
 from ambassadors.people import services
+
+
+class OfficialAccountInline(admin.TabularInline):
+    """The organisation's official accounts, shown in the course and on /ambassador/."""
+
+    model = OfficialAccount
+    extra = 1
+    fields = ["platform", "url", "handle", "order"]
+
+
+def _profile_save(profile: StaffProfile, save) -> None:
+    """Save an admin form's staff profile, its organisation and language through
+    ``profile_change`` (the one writer of both: it applies the assignments they imply).
+
+    ``save()`` writes everything else, with the organisation and language still as stored
+    (none and the default for a new profile)."""
+    organisation, language = profile.organisation, profile.language
+    stored = StaffProfile.objects.filter(pk=profile.pk).first() if profile.pk else None
+    profile.organisation = stored.organisation if stored else None
+    profile.language = stored.language if stored else StaffProfile().language
+    save()
+    changed = services.profile_change(
+        user=profile.user, organisation=organisation, language=language
+    )
+    profile.organisation, profile.language = changed.organisation, changed.language
 
 
 @admin.register(Organisation)
@@ -19,6 +51,22 @@ class OrganisationAdmin(TabbedTranslationAdmin):
     list_filter = ["country", "language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [OfficialAccountInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "language"]}),
+        (
+            _("Communications contact"),
+            {
+                "fields": [
+                    "communications_contact_name",
+                    "communications_contact_email",
+                    "communications_contact_phone",
+                    "communications_out_of_hours",
+                ]
+            },
+        ),
+        (_("Official accounts and hashtags"), {"fields": ["hashtags"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_staff=Count("staff"))
@@ -38,9 +86,10 @@ class StaffProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["managed_organisations"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
         # A new organisation (or language) brings its assigned courses and due dates.
-        services.enrolments_sync(user_ids=[obj.user_id])
+        _profile_save(
+            obj, lambda: super(StaffProfileAdmin, self).save_model(request, obj, form, change)
+        )
 
 
 @admin.register(ReminderLog)
@@ -80,10 +129,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["profile__organisation"]
     list_filter = [*BaseUserAdmin.list_filter, "profile__organisation"]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The profile inline is saved now: apply its organisation's assignments.
-        services.enrolments_sync(user_ids=[form.instance.pk])
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffProfile:
+            return super().save_formset(request, form, formset, change)
+        # The profile inline: its organisation and language go through profile_change.
+        for profile in formset.save(commit=False):
+            _profile_save(profile, profile.save)
+        formset.save_m2m()
+        return None
 
     @admin.display(description=_("organisation"), ordering="profile__organisation__name")
     def organisation(self, obj) -> str:

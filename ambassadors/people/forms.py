@@ -16,12 +16,19 @@ from ambassadors.models import (
 )
 from courses.models import Course
 from courses.titles import Titles
+from dianova_training.bidi import FreeTextField
 
 
-class PreferencesForm(forms.ModelForm):
-    class Meta:
-        model = StaffProfile
-        fields = ["language", "optional_email"]
+class PreferencesForm(forms.Form):
+    """A person's own preferences; saved by ``services.preferences_save`` (the language
+    through ``profile_change``, so assignments follow it)."""
+
+    language = StaffProfile._meta.get_field("language").formfield()
+    optional_email = StaffProfile._meta.get_field("optional_email").formfield()
+
+    def __init__(self, *args, profile: StaffProfile, **kwargs):
+        initial = {"language": profile.language, "optional_email": profile.optional_email}
+        super().__init__(*args, initial=initial, **kwargs)
 
 
 class StaffImportForm(forms.Form):
@@ -57,7 +64,7 @@ class AssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone in these organisations, including staff who join later."),
     )
-    people = forms.CharField(
+    people = FreeTextField(
         label=_("People"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -25,8 +25,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from ambassadors.models import Organisation, StaffProfile
-from ambassadors.people.staff_files import ImportRow, _language_code, _split_name
+from ambassadors.models import AuditEvent, Organisation
+from ambassadors.people.audit import audit_record
+from ambassadors.people.services import ProfileChange, profiles_change
+from ambassadors.people.staff_files import ImportRow, _language_code, _split_name, excerpt
 from ambassadors.people.tasks import send_invitations
 
 
@@ -151,12 +153,14 @@ def _check_row(result, organisations, in_scope, existing, taken_usernames, impor
         try:
             validate_email(row.email)
         except ValidationError:
-            errors.append(_("“%(email)s” is not a valid e-mail address.") % {"email": row.email})
+            errors.append(
+                _("“%(email)s” is not a valid e-mail address.") % {"email": excerpt(row.email)}
+            )
     organisation = organisations.get(row.organisation.lower()) if row.organisation else None
     if not row.organisation:
         errors.append(_("The organisation is missing."))
     elif organisation is None:
-        errors.append(_("Unknown organisation “%(name)s”.") % {"name": row.organisation})
+        errors.append(_("Unknown organisation “%(name)s”.") % {"name": excerpt(row.organisation)})
     elif organisation.pk not in in_scope:
         errors.append(
             _("“%(name)s” is not one of the organisations you manage.")
@@ -168,7 +172,7 @@ def _check_row(result, organisations, in_scope, existing, taken_usernames, impor
     if row.language and language is None:
         errors.append(
             _("Unknown language “%(language)s”; use en, fr, es, pt or it.")
-            % {"language": row.language}
+            % {"language": excerpt(row.language)}
         )
 
     accounts = existing.get(row.email, [])
@@ -245,10 +249,14 @@ def session_load(session, *, importer_id: int, digest: str | None = None):
 
 
 @transaction.atomic
-def staff_import_apply(*, rows: list[ImportRow], importer) -> ImportOutcome:
+def staff_import_apply(*, rows: list[ImportRow], importer, filename: str = "") -> ImportOutcome:
     """Create and update the people of ``rows`` in one transaction, then (once committed)
     send invitations to the new ones. Raises ImportRejected, saving nothing, when any row
-    fails the checks now (the database may have changed since the preview)."""
+    fails the checks now (the database may have changed since the preview).
+
+    Organisations and languages are set by ``profiles_change``, so the people imported get
+    their organisation's assignments (with due dates) in the same transaction, which also
+    holds the audit record of the import."""
     preview = preview_import(rows=rows, importer=importer)
     if preview.has_errors:
         raise ImportRejected(preview)
@@ -256,6 +264,7 @@ def staff_import_apply(*, rows: list[ImportRow], importer) -> ImportOutcome:
     staff_group = Group.objects.filter(name="Staff").first()
     created = []
     updated = 0
+    profiles = []
     for result in preview.results:
         if result.action == "create":
             user = user_model(
@@ -267,9 +276,6 @@ def staff_import_apply(*, rows: list[ImportRow], importer) -> ImportOutcome:
             user.set_unusable_password()
             user.full_clean(exclude=["password"])
             user.save()
-            StaffProfile.objects.create(
-                user=user, organisation=result.organisation, language=result.language
-            )
             if staff_group:
                 user.groups.add(staff_group)
             created.append(user.pk)
@@ -277,11 +283,19 @@ def staff_import_apply(*, rows: list[ImportRow], importer) -> ImportOutcome:
             user = result.user
             user.first_name, user.last_name = result.first_name, result.last_name
             user.save(update_fields=["first_name", "last_name"])
-            StaffProfile.objects.update_or_create(
-                user=user,
-                defaults={"organisation": result.organisation, "language": result.language},
-            )
             updated += 1
+        else:
+            continue
+        profiles.append(
+            ProfileChange(user=user, organisation=result.organisation, language=result.language)
+        )
+    profiles_change(changes=profiles)
+    audit_record(
+        actor=importer,
+        verb=AuditEvent.Verb.STAFF_IMPORTED,
+        target=filename,
+        details={"rows": len(rows), "created": len(created), "updated": updated},
+    )
     if created:
         transaction.on_commit(lambda: send_invitations.enqueue(user_ids=created))
     return ImportOutcome(created=created, updated=updated, unchanged=preview.count("unchanged"))

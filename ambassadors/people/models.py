@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models.content import Course
 
+from .contacts import hashtags_validator
+
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Use the two-letter ISO 3166 country code in capitals, e.g. PT.")
 )
@@ -76,6 +78,32 @@ class Organisation(models.Model):
             "(e.g. the organisation's own name in its language). Empty: the name above."
         ),
     )
+    communications_contact_name = models.CharField(
+        _("communications contact"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who staff alert about a crisis or an incident (shown in the course). A person or a "
+            "team."
+        ),
+    )
+    communications_contact_email = models.EmailField(_("communications contact e-mail"), blank=True)
+    communications_contact_phone = models.CharField(
+        _("communications contact phone"), max_length=40, blank=True
+    )
+    communications_out_of_hours = models.CharField(
+        _("out of office hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("The number to call, or what to do, outside office hours."),
+    )
+    hashtags = models.CharField(
+        _("official hashtags"),
+        max_length=300,
+        blank=True,
+        validators=[hashtags_validator],
+        help_text=_("Separated by spaces, each starting with #, e.g. #Dianova #Prevention."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -100,6 +128,21 @@ class Organisation(models.Model):
     def label(self) -> str:
         """The name to show, in the reader's language (``display_name``, else ``name``)."""
         return self.display_name or self.name
+
+    @property
+    def hashtag_list(self) -> list[str]:
+        return self.hashtags.split()
+
+    @property
+    def has_communications_contact(self) -> bool:
+        return any(
+            (
+                self.communications_contact_name,
+                self.communications_contact_email,
+                self.communications_contact_phone,
+                self.communications_out_of_hours,
+            )
+        )
 
 
 class StaffProfile(models.Model):

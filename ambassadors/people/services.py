@@ -4,13 +4,15 @@ the enrolment facts they imply.
 Assignments live here because only this app knows organisations; what a learner sees comes
 from per-user facts in ``courses`` (``Enrolment.assigned`` and ``Enrolment.due_date``), which
 ``enrolments_sync`` keeps equal to what the assignments say. It runs when an assignment is
-made or removed and whenever a staff profile is created or changes organisation or language
-(the admin, the demo loader and ``profile_save`` call it; no signals).
+made or removed, and ``profile_change`` (the one writer of a person's organisation and
+language) runs it whenever a staff profile is created or changes either; no signals.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -206,18 +208,85 @@ def assignment_delete(*, assignment: Assignment, actor: AbstractBaseUser | None 
     enrolments_sync(user_ids=reached)
 
 
+class _Keep:
+    """Marks an argument of ``profile_change`` that was not given: the value stays as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """One person's new organisation and/or language (``KEEP`` leaves a value as it is)."""
+
+    user: AbstractBaseUser
+    organisation: Organisation | _Keep | None = KEEP
+    language: str | _Keep = KEEP
+
+
 @transaction.atomic
-def profile_save(
+def profiles_change(*, changes: Iterable[ProfileChange]) -> list[StaffProfile]:
+    """The only writer of staff members' organisation and language; see ``profile_change``.
+
+    For many people at once (staff import): every profile is written, then one enrolment
+    sync for all of them (a fixed number of queries for the sync, whatever their number).
+    """
+    changes = list(changes)
+    profiles = []
+    for change in changes:
+        if not isinstance(change.language, _Keep) and change.language not in LANGUAGE_CODES:
+            raise ValueError(f"Unknown language: {change.language!r}")
+        profile = StaffProfile.objects.select_for_update().filter(user=change.user).first()
+        profile = profile or StaffProfile(user=change.user)
+        if not isinstance(change.organisation, _Keep):
+            profile.organisation = change.organisation
+        if not isinstance(change.language, _Keep):
+            profile.language = change.language
+        if profile.pk is None:
+            profile.save()
+        else:
+            profile.save(update_fields=["organisation", "language"])
+        profiles.append(profile)
+    # Same transaction: assigned courses, due dates and language versions follow at once.
+    enrolments_sync(user_ids=[change.user.pk for change in changes])
+    return profiles
+
+
+@transaction.atomic
+def profile_change(
     *,
     user: AbstractBaseUser,
-    organisation: Organisation | None,
-    language: str | None = None,
+    organisation: Organisation | _Keep | None = KEEP,
+    language: str | _Keep = KEEP,
 ) -> StaffProfile:
-    """Create or update ``user``'s staff profile and apply the assignments that reach them
-    (a person who joins an organisation gets the courses assigned to it, with due dates)."""
-    defaults = {"organisation": organisation}
-    if language:
-        defaults["language"] = language
-    profile, _created = StaffProfile.objects.update_or_create(user=user, defaults=defaults)
-    enrolments_sync(user_ids=[user.pk])
+    """Set ``user``'s organisation and/or language: the ONLY code that changes either.
+
+    Creates the staff profile when ``user`` has none (first sign-in, staff import, the demo).
+    An argument left out keeps its value; ``organisation=None`` takes the person out of any
+    organisation. Ends, in the same transaction, with ``enrolments_sync``: the courses
+    assigned to the new organisation arrive with their due dates, those of the old one stop
+    being assigned (progress is kept), and a new language moves every assignment to the
+    course's version in that language, keeping its due date.
+
+    Callers: staff import, /preferences/, the language switcher, the admin (staff profile and
+    user pages), the demo loader, single sign-on's first sign-in. Raises ValueError for a
+    language that is not one of ``settings.LANGUAGES``.
+    """
+    change = ProfileChange(user=user, organisation=organisation, language=language)
+    return profiles_change(changes=[change])[0]
+
+
+@transaction.atomic
+def preferences_save(
+    *, user: AbstractBaseUser, language: str, optional_email: bool
+) -> StaffProfile:
+    """The person's own preferences: their language (through ``profile_change``) and whether
+    they get non-essential e-mail (reminders, digests)."""
+    profile = profile_change(user=user, language=language)
+    profile.optional_email = optional_email
+    profile.save(update_fields=["optional_email"])
     return profile

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ambassadors.models import Assignment, AuditEvent, StaffProfile
+from ambassadors.models import Assignment, StaffProfile
 from ambassadors.people import imports, services, staff_files
-from ambassadors.people.audit import audit_record
 from ambassadors.people.forms import AssignmentForm, PreferencesForm, StaffImportForm
 from ambassadors.reports import person as reports_person
 from ambassadors.reports.views import reports_access
@@ -42,9 +41,8 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("This language is not available."))
         return response
     if request.user.is_authenticated:
-        StaffProfile.objects.update_or_create(user=request.user, defaults={"language": language})
         # Assigned courses follow the learner to the version in their new language.
-        services.enrolments_sync(user_ids=[request.user.pk])
+        services.profile_change(user=request.user, language=language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -97,7 +95,9 @@ def staff_import_preview(request: HttpRequest) -> HttpResponse:
     rows, filename, digest = state
     if request.method == "POST":
         try:
-            outcome = imports.staff_import_apply(rows=rows, importer=request.user)
+            outcome = imports.staff_import_apply(
+                rows=rows, importer=request.user, filename=filename
+            )
         except imports.ImportRejected as rejected:
             messages.error(request, _("Nothing was imported: some rows have errors now."))
             preview = rejected.preview
@@ -109,16 +109,6 @@ def staff_import_preview(request: HttpRequest) -> HttpResponse:
             return redirect("ambassadors:staff-import-preview")
         else:
             request.session.pop(imports.SESSION_KEY, None)
-            audit_record(
-                actor=request.user,
-                verb=AuditEvent.Verb.STAFF_IMPORTED,
-                target=filename,
-                details={
-                    "rows": len(rows),
-                    "created": len(outcome.created),
-                    "updated": outcome.updated,
-                },
-            )
             messages.success(
                 request,
                 _(
@@ -145,10 +135,10 @@ def staff_import_preview(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     """My language and whether I get non-essential e-mail (reminders, digests)."""
-    profile, _created = StaffProfile.objects.get_or_create(user=request.user)
-    form = PreferencesForm(request.POST or None, instance=profile)
+    profile = StaffProfile.objects.filter(user=request.user).first() or StaffProfile()
+    form = PreferencesForm(request.POST or None, profile=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.preferences_save(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your preferences are saved."))
         return redirect("ambassadors:preferences")
     return render(request, "ambassadors/preferences.html", {"form": form})

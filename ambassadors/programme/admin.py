@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from ambassadors.models import (
@@ -53,7 +54,13 @@ class LevelAdmin(TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
         # The thresholds changed: every member's level is recomputed from the data.
         count = services.programme_recompute_all()
-        self.message_user(request, _("Levels recomputed for %(n)s members.") % {"n": count})
+        self.message_user(
+            request,
+            ngettext(
+                "Level recomputed for %(n)s member.", "Levels recomputed for %(n)s members.", count
+            )
+            % {"n": count},
+        )
 
 
 @admin.register(ActionType)

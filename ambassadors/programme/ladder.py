@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ambassadors.models import (
     Action,
@@ -216,7 +217,11 @@ def _requirements(level: Level, facts: LadderFacts, course_url: str) -> list[Req
     streak = longest_streak(facts.active_months, facts.monthly_counts, level.required_count)
     return [
         Requirement(
-            _("Consecutive months with %(n)s verified action(s) or more")
+            ngettext(
+                "Consecutive months with %(n)s verified action or more",
+                "Consecutive months with %(n)s verified actions or more",
+                level.required_count,
+            )
             % {"n": level.required_count},
             streak,
             level.months,

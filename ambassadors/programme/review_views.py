@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ambassadors.models import Action, Organisation
+from ambassadors.models import Action, ActionDecision, Organisation
 from ambassadors.programme import actions as programme_actions
 from ambassadors.programme import services
 from ambassadors.programme.forms import DecisionForm, ReviewFilterForm
@@ -92,7 +92,7 @@ def review_decide(request: HttpRequest, action: int) -> HttpResponse:
         messages.warning(request, _("Another trainer has already decided on this action."))
         return HttpResponseRedirect(back)
     name = action_obj.user.get_full_name() or action_obj.user.username
-    if decision.decision == "verified" and action_obj.capped:
+    if decision.decision == ActionDecision.Decision.VERIFIED and action_obj.capped:
         messages.success(
             request,
             _("Verified. %(name)s reached the weekly cap for this type: no points this time.")

@@ -22,6 +22,7 @@ from ambassadors.models import (
     Level,
     Organisation,
 )
+from ambassadors.people.lesson_blocks import accounts_of, organisation_id_of
 from ambassadors.programme import actions as programme_actions
 from ambassadors.programme import ladder, leaderboard
 from ambassadors.programme import services as programme_services
@@ -49,6 +50,17 @@ def _get_member_for_user(request: HttpRequest) -> AmbassadorProfile | None:
 def _members_only(request: HttpRequest):
     messages.info(request, _("Join the ambassador programme first: it takes one click."))
     return redirect("ambassadors:programme")
+
+
+def _what_members_get(request: HttpRequest, feature: str) -> HttpResponse:
+    """A members' page opened by someone who has not joined: what it offers, and how to join
+    (instead of bouncing them back)."""
+    former = AmbassadorProfile.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "ambassadors/programme/members_only.html",
+        {"feature": feature, "form": JoinForm(), "former": former},
+    )
 
 
 def _get_action_for_user(request: HttpRequest, action_id: int) -> Action:
@@ -114,6 +126,7 @@ def programme(request: HttpRequest) -> HttpResponse:
             "awards": list(
                 BadgeAward.objects.filter(user=request.user).select_related("badge_class")
             ),
+            "organisation": accounts_of(organisation_id_of(request.user)),
         },
     )
 
@@ -223,6 +236,8 @@ def checklist(request: HttpRequest) -> HttpResponse:
 def action_new(request: HttpRequest) -> HttpResponse:
     profile = _get_member_for_user(request)
     if profile is None:
+        if request.method == "GET":
+            return _what_members_get(request, "actions")
         return _members_only(request)
     initial = {"language": getattr(getattr(request.user, "profile", None), "language", "en")}
     wanted = request.GET.get("type", "")
@@ -308,7 +323,7 @@ def leaderboard_page(request: HttpRequest) -> HttpResponse:
     """Team totals by organisation or country over a period, then the people who opted in."""
     profile = _get_member_for_user(request)
     if profile is None:
-        return _members_only(request)
+        return _what_members_get(request, "leaderboard")
     countries = list(
         Organisation.objects.order_by("country").values_list("country", flat=True).distinct()
     )

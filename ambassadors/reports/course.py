@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,29 +34,14 @@ from courses.progress import CourseShape, annotate_progress, course_shape
 from courses.titles import Titles
 
 
-class ProgressStatus:
-    """A learner's status in one course, as computed by ``status_expression``."""
+class ProgressStatus(models.TextChoices):
+    """A learner's status in one course, as computed by ``status_expression``; declared in
+    the order the reports show them (filters, counts, sorting)."""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    OVERDUE = "overdue"
-
-    LABELS = {
-        NOT_STARTED: gettext_lazy("Not started"),
-        IN_PROGRESS: gettext_lazy("In progress"),
-        COMPLETED: gettext_lazy("Completed"),
-        OVERDUE: gettext_lazy("Overdue"),
-    }
-    ORDER = [OVERDUE, NOT_STARTED, IN_PROGRESS, COMPLETED]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(key, cls.LABELS[key]) for key in cls.ORDER]
-
-
-# Kept for code that imported it before the overdue status existed.
-STATUS_LABELS = ProgressStatus.LABELS
+    OVERDUE = "overdue", gettext_lazy("Overdue")
+    NOT_STARTED = "not_started", gettext_lazy("Not started")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    COMPLETED = "completed", gettext_lazy("Completed")
 
 
 def status_expression(today: date) -> Case:
@@ -77,7 +63,7 @@ def status_expression(today: date) -> Case:
 
 def _status_rank() -> Case:
     return Case(
-        *[When(status=key, then=Value(rank)) for rank, key in enumerate(ProgressStatus.ORDER)],
+        *[When(status=key, then=Value(rank)) for rank, key in enumerate(ProgressStatus.values)],
         output_field=IntegerField(),
     )
 
@@ -114,7 +100,7 @@ class CourseReportRow:
 
     @property
     def status_label(self) -> str:
-        return str(ProgressStatus.LABELS[self.status])
+        return str(ProgressStatus(self.status).label)
 
 
 @dataclass(frozen=True)
@@ -189,16 +175,9 @@ class CourseReport:
             *[_("Best score: %(quiz)s") % {"quiz": title} for title in self.quiz_titles],
         ]
 
-    def columns(self) -> list[tuple[str, str | None]]:
-        """The headers with the sort key each one offers on the page (None: not sortable)."""
-        keys = ["name", None, "organisation", "country", "status", "progress", "last_activity"]
-        keys += [None, "due_date", None]
-        headers = self.headers()
-        return list(zip(headers, keys + [None] * (len(headers) - len(keys)), strict=True))
-
     def status_counts(self) -> dict[str, int]:
         """People per status among the filtered staff, whatever the status filter (one query)."""
-        counts = dict.fromkeys(ProgressStatus.ORDER, 0)
+        counts = dict.fromkeys(ProgressStatus.values, 0)
         grouped = self.base.order_by().values("status").annotate(n=Count("pk"))
         for item in grouped:
             counts[item["status"]] = item["n"]

@@ -57,7 +57,7 @@ class CourseReportFilterForm(forms.Form):
         ]
         countries = sorted({o.country for o in organisations})
         self.fields["country"].choices = [("", _("All countries"))] + [(c, c) for c in countries]
-        self.fields["status"].choices = [("", _("Any status")), *ProgressStatus.choices()]
+        self.fields["status"].choices = [("", _("Any status")), *ProgressStatus.choices]
         sort_choices = []
         for key in SORTS:
             sort_choices += [(key, key), (f"-{key}", f"-{key}")]

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ambassadors.models import (
@@ -195,7 +196,10 @@ class Overview:
                 ],
             },
             "actions": {
-                "labels": [str(week) for week, _n in self.ambassadors.verified_actions_over_time],
+                "labels": [
+                    date_format(week, "SHORT_DATE_FORMAT")
+                    for week, _n in self.ambassadors.verified_actions_over_time
+                ],
                 "datasets": [
                     {
                         "label": _("Verified actions"),

@@ -1,7 +1,7 @@
 """One learner's report (courses, quiz attempts, ambassador actions) and the lists of people
 and assignments a manager may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
@@ -20,7 +20,7 @@ class PersonReport:
     person: object  # a User in the manager's scope, with profile__organisation loaded
     courses: list[Course]  # annotated: steps, completed_at, due_date, assigned, status…
     attempts: list[QuizAttempt]
-    ambassador_actions: list = field(default_factory=list)  # TODO(issue 5)
+    ambassador_actions: list[Action]  # empty unless a current member (see below)
 
     def course_headers(self) -> list[str]:
         return [
@@ -38,7 +38,7 @@ class PersonReport:
         return [
             course.reader_title,
             course.get_language_display(),
-            str(ProgressStatus.LABELS[course.status_key]),
+            str(ProgressStatus(course.status_key).label),
             course.progress,
             _("Yes") if course.assigned else _("No"),
             course.due_date,

@@ -14,6 +14,7 @@ from ambassadors.reports import course as course_data
 from ambassadors.reports import exports
 from ambassadors.reports import overview as overview_data
 from ambassadors.reports import person as person_data
+from ambassadors.reports import reach as reach_data
 from ambassadors.reports.forms import CourseReportFilterForm, page_number
 from courses.models import Course
 
@@ -114,7 +115,7 @@ def course_report(request: HttpRequest, course: str) -> HttpResponse:
             "total": sum(counts.values()),
             "page": page,
             "rows": page.object_list,
-            "status_choices": course_data.ProgressStatus.choices(),
+            "status_choices": course_data.ProgressStatus.choices,
         },
     )
 
@@ -132,6 +133,20 @@ def person_report(request: HttpRequest, person: int) -> HttpResponse:
         {
             "report": report,
             "person": person_obj,
-            "status_choices": course_data.ProgressStatus.choices(),
+            "status_choices": course_data.ProgressStatus.choices,
         },
+    )
+
+
+@reports_access
+def reach_report(request: HttpRequest) -> HttpResponse:
+    """Managers: the reach of their staff's tracked links, with its CSV/XLSX exports."""
+    result = reach_data.reach(manager=request.user)
+    response = _export(request, "share-kit-reach", result.tables())
+    if response:
+        return response
+    return render(
+        request,
+        "ambassadors/reach_report.html",
+        {"reach": result, "chart_data": result.chart_data()},
     )

@@ -1,25 +1,29 @@
 """Admin of course content: courses, modules, lessons, translations."""
 
+import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from courses.admin.authoring import CoursePublishForm, LessonInline, ModuleInline, QuizInline
 from courses.admin.base import NeedsUpdateFilter, PreviewAsLearnerMixin, TranslationFlagsMixin
+from courses.interchange import admin_views as interchange
 from courses.models import (
     Course,
     Lesson,
     LessonImage,
     Module,
     Question,
-    Quiz,
     SubqueryCount,
 )
 from courses.translations import (
@@ -29,36 +33,6 @@ from courses.translations import (
     translation_languages,
     translations_mark_reviewed,
 )
-
-
-class ModuleInline(admin.TabularInline):
-    model = Module
-    fields = ["order", "title", "status", "key"]
-    extra = 0
-    show_change_link = True
-
-
-class LessonInline(admin.StackedInline):
-    model = Lesson
-    fields = [
-        ("order", "kind", "status"),
-        "title",
-        "body",
-        "video_url",
-        "key",
-        "needs_update_since",
-    ]
-    readonly_fields = ["needs_update_since"]
-    extra = 0
-    show_change_link = True
-
-
-class QuizInline(admin.TabularInline):
-    model = Quiz
-    fk_name = "module"
-    fields = ["order", "title", "status", "pass_mark", "required"]
-    extra = 0
-    show_change_link = True
 
 
 class LessonImageInline(admin.TabularInline):
@@ -93,7 +67,9 @@ class TranslationForm(forms.Form):
 
 
 @admin.register(Course)
-class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
+class CourseAdmin(PreviewAsLearnerMixin, nested_admin.NestedModelAdmin):
+    form = CoursePublishForm
+    change_list_template = "admin/courses/course/change_list.html"
     list_display = [
         "title",
         "language",
@@ -128,6 +104,30 @@ class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
                 _stale=SubqueryCount(stale_lessons) + SubqueryCount(stale_questions),
             )
         )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="courses_course_import_yaml"),
+            path(
+                "<path:object_id>/export/",
+                wrap(self.export_view),
+                name="courses_course_export_yaml",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """A course file in content/'s format, checked whole, loaded all or nothing."""
+        return interchange.course_import_view(self, request)
+
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if not request.user.has_perm("courses.view_course"):
+            raise PermissionDenied
+        course = self.get_object(request, unquote(object_id))
+        if course is None:
+            raise Http404
+        return interchange.course_export_view(self, request, course)
 
     @admin.display(description=_("modules"), ordering="_modules")
     def module_count(self, obj: Course) -> int:
@@ -233,7 +233,7 @@ class CourseAdmin(PreviewAsLearnerMixin, admin.ModelAdmin):
 
 
 @admin.register(Module)
-class ModuleAdmin(TranslationFlagsMixin, admin.ModelAdmin):
+class ModuleAdmin(TranslationFlagsMixin, nested_admin.NestedModelAdmin):
     list_display = ["title", "course", "order", "status"]
     list_filter = ["status", "course__language", "course"]
     list_select_related = ["course"]

@@ -1,6 +1,6 @@
 """Admin of quizzes, questions and attempts."""
 
-from django import forms
+import nested_admin
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,14 +10,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from courses.admin.authoring import BackToQuizMixin, ChoiceInline, QuestionInline, QuizSafetyForm
 from courses.admin.base import NeedsUpdateFilter, TranslationFlagsMixin
 from courses.forms import AttemptForm, parse_id
-from courses.models import (
-    Choice,
-    Question,
-    Quiz,
-    QuizAttempt,
-)
+from courses.interchange import admin_views as interchange
+from courses.models import Question, Quiz, QuizAttempt
 from courses.preview import preview_grade, preview_questions
 from courses.statistics import quiz_statistics
 from courses.translations import (
@@ -26,101 +23,14 @@ from courses.translations import (
 )
 
 
-class ChoiceInlineFormSet(forms.BaseInlineFormSet):
-    """A single-choice or true/false question has exactly one correct choice; a
-    multiple-answer question at least one; every question at least two choices."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        correct = sum(1 for data in kept if data.get("is_correct"))
-        kind = self.instance.kind
-        if len(kept) < 2:
-            raise forms.ValidationError(_("A question needs at least two choices."))
-        if kind == Question.Kind.TRUE_FALSE and len(kept) != 2:
-            raise forms.ValidationError(_("A true/false question has exactly two choices."))
-        if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
-            raise forms.ValidationError(
-                _("A single-choice or true/false question needs exactly one correct choice.")
-            )
-        if kind == Question.Kind.MULTIPLE and correct < 1:
-            raise forms.ValidationError(
-                _("A multiple-answer question needs at least one correct choice.")
-            )
-
-
-class ChoiceInline(admin.TabularInline):
-    model = Choice
-    formset = ChoiceInlineFormSet
-    fields = ["order", "text", "is_correct", "explanation"]
-
-    def get_extra(self, request, obj=None, **kwargs) -> int:
-        return 0 if obj else 4  # a new question starts with four empty choices
-
-
-def _draw_count_error(draw: int, pool: int):
-    return forms.ValidationError(
-        _(
-            "This quiz draws %(draw)s questions per attempt but its pool has only %(pool)s. "
-            "Add questions first or draw fewer."
-        ),
-        code="draw_count",
-        params={"draw": draw, "pool": pool},
-    )
-
-
-class QuestionInlineFormSet(forms.BaseInlineFormSet):
-    """Deleting questions here must leave enough in the pool for the draw."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        kept = sum(
-            1
-            for form in self.forms
-            if form.instance.pk and not (form.cleaned_data or {}).get("DELETE")
-        )
-        draw = self.instance.draw_count
-        if isinstance(draw, int) and draw > kept:
-            raise _draw_count_error(draw, kept)
-
-
-class QuestionInline(admin.StackedInline):
-    """Questions of the quiz, edited in place. Adding one, or changing its type, happens on
-    the question's own page where its choices are edited and checked together."""
-
-    model = Question
-    formset = QuestionInlineFormSet
-    fields = [("order", "kind", "scoring"), "text", "feedback", "key", "needs_update_since"]
-    readonly_fields = ["kind", "needs_update_since"]
-    extra = 0
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class QuizAdminForm(forms.ModelForm):
+class QuizAdminForm(QuizSafetyForm):
     """The quiz form; the admin builds its Meta from the fieldsets."""
-
-    def clean_draw_count(self):
-        draw = self.cleaned_data.get("draw_count")
-        if draw:
-            pool = self.instance.questions.count() if self.instance.pk else 0
-            if draw > pool:
-                raise _draw_count_error(draw, pool)
-        return draw
 
 
 @admin.register(Quiz)
-class QuizAdmin(TranslationFlagsMixin, admin.ModelAdmin):
+class QuizAdmin(TranslationFlagsMixin, nested_admin.NestedModelAdmin):
+    """One page per quiz: its settings, its questions and each question's choices."""
+
     form = QuizAdminForm
     list_display = ["title", "course", "module", "pass_mark", "question_count", "status"]
     list_filter = ["status", "course__language", "course"]
@@ -167,6 +77,12 @@ class QuizAdmin(TranslationFlagsMixin, admin.ModelAdmin):
                 name="courses_quiz_statistics",
             ),
             path("<path:object_id>/preview/", wrap(self.preview_view), name="courses_quiz_preview"),
+            path("<path:object_id>/import/", wrap(self.import_view), name="courses_quiz_import"),
+            path(
+                "<path:object_id>/export/gift/",
+                wrap(self.export_view),
+                name="courses_quiz_export_gift",
+            ),
             *super().get_urls(),
         ]
 
@@ -185,6 +101,17 @@ class QuizAdmin(TranslationFlagsMixin, admin.ModelAdmin):
             "title": title,
             "has_view_permission": True,
         }
+
+    def import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """GIFT or Aiken, pasted or uploaded, previewed, then imported (courses/interchange)."""
+        if not request.user.has_perms(interchange.IMPORT_QUESTIONS_PERMS):
+            raise PermissionDenied
+        return interchange.quiz_import_view(self, request, self._get_quiz(request, object_id))
+
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if not request.user.has_perm("courses.view_question"):
+            raise PermissionDenied
+        return interchange.quiz_export_view(self, request, self._get_quiz(request, object_id))
 
     def statistics_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Attempts, pass rate and average score; per question, % correct and picks.
@@ -229,7 +156,7 @@ class QuizAdmin(TranslationFlagsMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TranslationFlagsMixin, admin.ModelAdmin):
+class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, nested_admin.NestedModelAdmin):
     list_display = ["short_text", "quiz", "kind", "order", "needs_update"]
     list_filter = [NeedsUpdateFilter, "kind", "quiz__course__language", "quiz__course"]
     list_select_related = ["quiz"]

@@ -109,7 +109,8 @@ def _weight(body: str, offset: int) -> tuple[float | None, str]:
         return None, body
     match = WEIGHT.match(body)
     if not match:
-        raise _Refused(offset, _("a weight is written %50% (a number between two % signs)."))
+        # xgettext:no-python-format
+        raise _Refused(offset, _("a weight is a number between two percent signs, as in ~%50%."))
     return float(match.group(1)), body[match.end() :]
 
 
@@ -284,7 +285,7 @@ def export(questions: Iterable) -> str:
     """
     out = []
     for question in questions:
-        choices = list(question.choices)
+        choices = _choices_of(question)
         correct = [getattr(c, "is_correct", getattr(c, "correct", False)) for c in choices]
         head = f"::{escape(question.key)}::" if question.key else ""
         lines = [f"{head}[markdown]{escape(question.text)}{{"]
@@ -313,6 +314,12 @@ def export(questions: Iterable) -> str:
         lines.append("}")
         out.append("\n".join(lines))
     return "\n\n".join(out) + "\n" if out else ""
+
+
+def _choices_of(question) -> list:
+    """A question's choices: a model's related manager or a parsed question's list."""
+    choices = question.choices
+    return list(choices.all() if hasattr(choices, "all") else choices)
 
 
 def _answer(mark: str, choice) -> str:

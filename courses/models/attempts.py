@@ -248,8 +248,8 @@ class AttemptQuestion(models.Model):
 
 class AttemptChoiceQuerySet(models.QuerySet):
     def picks_by_choice(self, quiz: Quiz) -> dict[int, dict]:
-        """Per choice of ``quiz`` still in the pool: times shown and times picked in
-        submitted attempts. One query."""
+        """Per choice of ``quiz`` still in the pool: times shown, times picked and times it was
+        a correct choice (in the attempt's snapshot) in submitted attempts. One query."""
         rows = (
             self.filter(
                 attempt_question__attempt__quiz=quiz,
@@ -258,7 +258,11 @@ class AttemptChoiceQuerySet(models.QuerySet):
             )
             .order_by()
             .values("choice")
-            .annotate(shown=Count("pk"), picked=Count("pk", filter=Q(selected=True)))
+            .annotate(
+                shown=Count("pk"),
+                picked=Count("pk", filter=Q(selected=True)),
+                correct=Count("pk", filter=Q(is_correct=True)),
+            )
         )
         return {row["choice"]: row for row in rows}
 

@@ -204,7 +204,7 @@ class Module(models.Model):
     title = models.CharField(_("title"), max_length=200)
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     order = models.PositiveIntegerField(_("order"), default=0)
-    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PUBLISHED)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -259,7 +259,7 @@ class Lesson(models.Model):
         ),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PUBLISHED)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     needs_update_since = models.DateTimeField(
         _("needs update since"),

@@ -101,7 +101,7 @@ class Quiz(models.Model):
         help_text=_("A required quiz must be passed to complete the course."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PUBLISHED)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
 
     objects = QuizQuerySet.as_manager()
 

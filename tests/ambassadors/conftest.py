@@ -94,3 +94,26 @@ def climber(member, trainer, core_course, charter):
 @pytest.fixture
 def colleague(portugal):
     return make_user("rui", organisation=portugal, first_name="Rui", last_name="Costa")
+
+
+@pytest.fixture
+def mapped_portugal(portugal):
+    """Dianova Portugal, where first sign-ins with a dianova.pt e-mail are placed."""
+    from ambassadors.models import EmailDomain
+
+    EmailDomain.objects.create(domain="dianova.pt", organisation=portugal)
+    return portugal
+
+
+@pytest.fixture
+def ana(oidc_provider):
+    """Ana at the OpenID Connect provider (tests/oidc_provider.py): her subject."""
+    oidc_provider.put_user(
+        "ana-sub",
+        email="ana.sousa@dianova.pt",
+        email_verified=True,
+        given_name="Ana",
+        family_name="Sousa",
+        locale="it-IT",
+    )
+    return "ana-sub"

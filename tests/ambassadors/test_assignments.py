@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors.models import Assignment
-from ambassadors.people.services import OutOfScope, assignment_create, enrolments_sync, profile_save
+from ambassadors.people.services import (
+    OutOfScope,
+    assignment_create,
+    enrolments_sync,
+    profile_change,
+)
 from courses.models import Enrolment, Lesson
 from courses.services import lesson_complete
 from tests.factories import make_course, make_manager, make_organisation, make_user
@@ -79,7 +84,7 @@ def test_assignment_reaches_a_person_who_joins_later(client, scene):
     )
     newcomer = make_user("rui", organisation=None)
     assert not Enrolment.objects.filter(user=newcomer).exists()
-    profile_save(user=newcomer, organisation=scene["portugal"])
+    profile_change(user=newcomer, organisation=scene["portugal"])
     enrolment = Enrolment.objects.get(user=newcomer, course=scene["assigned"])
     assert enrolment.assigned and enrolment.due_date == due
     _response, courses = dashboard_courses(client, newcomer)
@@ -108,7 +113,7 @@ def test_assignment_leaving_the_organisation_keeps_progress_but_not_the_assignme
     )
     ana = scene["ana"]
     lesson_complete(user=ana, lesson=Lesson.objects.get(module__course=scene["assigned"]))
-    profile_save(user=ana, organisation=scene["spain"])
+    profile_change(user=ana, organisation=scene["spain"])
     enrolment = Enrolment.objects.get(user=ana, course=scene["assigned"])
     assert not enrolment.assigned and enrolment.due_date is None
     assert ana.lesson_completions.count() == 1

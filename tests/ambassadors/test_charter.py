@@ -130,5 +130,6 @@ def test_checklist_profile_link_must_be_on_an_allowed_platform(client, member):
         },
     )
     profile = reload(member)
-    assert profile.checklist_done and profile.profile_link.endswith("/ana-silva")
+    assert profile.affiliation_added_at and profile.privacy_reviewed_at
+    assert profile.profile_link.endswith("/ana-silva")
     services.level_recompute(profile=profile)

@@ -3,15 +3,24 @@
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from ambassadors.models import Action, AmbassadorProfile, BadgeAward, CharterVersion
+from ambassadors.models import (
+    Action,
+    AmbassadorProfile,
+    BadgeAward,
+    CharterVersion,
+    OfficialAccount,
+    Organisation,
+)
 from ambassadors.programme import services
 from tests.ambassadors.conftest import reload
 from tests.factories import pass_course
+from tests.make import make_dry_run
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +66,7 @@ def test_load_demo_has_staff_at_every_level_and_is_idempotent(settings):
             Counter(AmbassadorProfile.objects.active().values_list("level", flat=True)),
             Action.objects.count(),
             BadgeAward.objects.count(),
+            OfficialAccount.objects.count(),
         )
 
     call_command("load_demo", password="demo-password-2026", stdout=StringIO())
@@ -67,5 +77,54 @@ def test_load_demo_has_staff_at_every_level_and_is_idempotent(settings):
     statuses = set(Action.objects.values_list("status", flat=True))
     assert statuses == {"submitted", "returned", "verified", "rejected"}
     assert not AmbassadorProfile.objects.filter(user__username="learner").exists()
+    organisations = Organisation.objects.prefetch_related("official_accounts")
+    assert all(o.has_communications_contact and o.official_accounts.all() for o in organisations)
+    # Failed attempts once ticked several choices of single-choice questions, which no learner
+    # can do, and the quiz statistics showed 50/50/50/50 %.
+    from django.db.models import Count, Q
+
+    from courses.models import AttemptQuestion, Question
+
+    ticked = AttemptQuestion.objects.exclude(kind=Question.Kind.MULTIPLE).annotate(
+        picked=Count("choices", filter=Q(choices__selected=True))
+    )
+    assert ticked.exists() and not ticked.filter(picked__gt=1).exists()
     call_command("load_demo", password="demo-password-2026", stdout=StringIO())
     assert snapshot() == first
+
+
+@pytest.mark.timeout(900)  # migrations and the demo, committed: minutes on a busy machine
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reset_demo_puts_the_demo_back_to_its_documented_state(settings):
+    """`make run` keeps whatever was changed; `make demo-reset` (manage.py reset_demo) erases
+    the database and loads the documented demo again."""
+    from django.contrib.auth.models import User
+
+    from courses.models import Certificate
+
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-password-2026"
+    User.objects.create_user("left-over", password="x")
+    with (
+        pytest.raises(CommandError, match="cancelled"),
+        mock.patch("builtins.input", return_value="no"),
+    ):
+        call_command("reset_demo", stdout=StringIO())
+    assert User.objects.filter(username="left-over").exists()  # nothing erased
+
+    call_command("reset_demo", interactive=False, stdout=StringIO())
+    assert not User.objects.filter(username="left-over").exists()
+    learner = User.objects.get(username="learner")
+    assert Certificate.objects.filter(user=learner).exists()  # as the README describes it
+    assert not AmbassadorProfile.objects.filter(user=learner).exists()
+    assert set(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == {
+        "admin"
+    }
+
+    assert "manage.py reset_demo --noinput" in make_dry_run("demo-reset", "NOINPUT=1")
+
+
+def test_reset_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("reset_demo", interactive=False, stdout=StringIO())

@@ -128,9 +128,12 @@ def test_leaderboard_period_and_bad_filters(client, member, trainer):
 
 
 def test_leaderboard_is_for_members(client, portugal):
+    """Someone who has not joined sees what it offers and how to join, not the board."""
     client.force_login(make_user(organisation=portugal))
     response = client.get(reverse("ambassadors:leaderboard"))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "teams" not in response.context
+    assert "Join the programme" in response.content.decode()
 
 
 def test_period_start():

@@ -56,8 +56,9 @@ def test_programme_page_queries(client, programme_world, django_assert_num_queri
     get(client, reverse("ambassadors:programme"))  # first visit may record course facts
     # membership; sync (completions, passed quizzes, recorded facts, current charter
     # accepted); levels; facts (course completed, current charter, action counts, months);
-    # core course; my actions + their decisions; points; my badges
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 4 + 1 + 4 + 1 + 2 + 1 + 1):
+    # core course; my actions + their decisions; points; my badges; my organisation's
+    # official accounts (organisation + accounts)
+    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 4 + 1 + 4 + 1 + 2 + 1 + 1 + 2):
         get(client, reverse("ambassadors:programme"))
 
 

@@ -212,3 +212,49 @@ def test_certificate_pdf_wraps_a_very_long_name(learner, course):
     pdf = certificates.render_pdf(certificate, verify_url="https://example.org/c/")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Silva" in text
+
+
+def text_runs(pdf: bytes) -> list[tuple[str, float, float, float]]:
+    """(text, x, y, size) of every piece of text on the first page (x where it starts, y its
+    baseline, upwards)."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((text.strip(), tm[4], tm[5], size))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Maria " * 49 + "Silva",  # 300 characters, the field's maximum
+        "W" * 300,  # one word wider than the page: cut, not run off the page
+        "Ana Silva",
+    ],
+)
+def test_certificate_pdf_keeps_the_longest_name_inside_its_box(learner, course, name):
+    """A 300-character name once wrapped downwards onto "has completed the course"."""
+    from courses import certificates
+
+    complete(learner, course)
+    certificate = Certificate.objects.get(user=learner)
+    certificate.name = name
+    certificate.course_title = "Social media " * 15  # 195 characters
+    pdf = certificates.render_pdf(certificate, verify_url="https://example.org/c/")
+    runs = text_runs(pdf)
+    above = next(y for text, _x, y, _s in runs if text == "This certifies that")
+    below = next(y for text, _x, y, _s in runs if text == "has completed the course")
+    date = next(y for text, _x, y, _s in runs if text.startswith("on "))
+    lines = [(text, x, y, size) for text, x, y, size in runs if text and below < y < above]
+    assert "".join(text for text, *_ in lines).replace(" ", "") == name.replace(" ", "")
+    for text, x, y, size in lines:
+        assert y + 0.8 * size < above - 15 * 0.25, text  # clear of the line above's descenders
+        assert y - 0.25 * size > below + 15 * 0.8, text  # clear of the line below's capitals
+        assert x >= 2 * 36 - 1, text  # centred and starting inside the frame: it fits
+        assert size >= 7
+    title = [(y, size) for text, _x, y, size in runs if text.startswith("Social") and y < below]
+    assert title and all(date + 15 * 0.8 < y - 0.25 * s and y + 0.8 * s < below for y, s in title)

@@ -3,10 +3,20 @@ tests (what we export reads back as the same questions)."""
 
 import string
 
+import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses.interchange import ParsedChoice, ParsedQuestion, aiken, gift
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 # Examples from Moodle's GIFT documentation (question/format/gift/examples.txt), quoted for
 # interoperability: each supported one must read as Moodle reads it, each other one must be

@@ -10,23 +10,6 @@ from courses.models import Enrolment, Question, Quiz, QuizAttempt
 from courses.services import attempt_start, attempt_submit
 from tests.factories import make_question, make_user
 
-
-@pytest.fixture
-def trainer(db):
-    return make_user("trainer", groups=("Trainers",), is_staff=True)
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
-
-
-@pytest.fixture
-def quiz(course):
-    return course.quizzes.order_by("module__order").first()
-
-
 # Authoring checks ------------------------------------------------------------------------------
 
 
@@ -122,6 +105,29 @@ def test_question_admin_add_another_keeps_the_quiz(trainer_client, quiz):
     assert page.count('name="choices-') >= 4 * 4  # four empty choices to fill in
 
 
+def choices_data(prefix: str, question, new: list[tuple[str, bool]] = ()) -> dict:
+    """A question's choices as the quiz page posts them (nested under the question's row):
+    its saved choices unchanged, or ``new`` ones (text, correct) for a new question."""
+    saved = list(question.choices.order_by("order")) if question and question.pk else []
+    rows = [(c.text, c.is_correct, c) for c in saved] or [(t, ok, None) for t, ok in new]
+    data = {
+        f"{prefix}-TOTAL_FORMS": len(rows),
+        f"{prefix}-INITIAL_FORMS": len(saved),
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for index, (text, correct, choice) in enumerate(rows):
+        data |= {
+            f"{prefix}-{index}-text": text,
+            f"{prefix}-{index}-order": index + 1,
+            f"{prefix}-{index}-explanation": "",
+            f"{prefix}-{index}-is_correct": "on" if correct else False,
+        }
+        if choice is not None:
+            data |= {f"{prefix}-{index}-id": choice.pk, f"{prefix}-{index}-question": question.pk}
+    return data
+
+
 def quiz_data(quiz, **changes) -> dict:
     """The quiz change form as posted, questions inline unchanged."""
     questions = list(quiz.questions.order_by("order", "pk"))
@@ -153,7 +159,9 @@ def quiz_data(quiz, **changes) -> dict:
             f"questions-{index}-text": question.text,
             f"questions-{index}-feedback": question.feedback,
             f"questions-{index}-key": question.key,
+            f"questions-{index}-kind": question.kind,
         }
+        data |= choices_data(f"questions-{index}-choices", question)
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}
 
@@ -221,25 +229,43 @@ def test_quiz_admin_refuses_absurd_settings(trainer_client, quiz, field, value):
 
 
 @pytest.mark.django_db
-def test_quiz_admin_change_page_links_statistics_preview_and_add_question(trainer_client, quiz):
+def test_quiz_admin_change_page_links_statistics_preview_import_and_export(trainer_client, quiz):
     html = trainer_client.get(reverse("admin:courses_quiz_change", args=[quiz.pk])).content.decode()
     assert reverse("admin:courses_quiz_statistics", args=[quiz.pk]) in html
     assert reverse("admin:courses_quiz_preview", args=[quiz.pk]) in html
-    assert f"{reverse('admin:courses_question_add')}?quiz={quiz.pk}" in html
+    assert reverse("admin:courses_quiz_import", args=[quiz.pk]) in html
+    assert reverse("admin:courses_quiz_export_gift", args=[quiz.pk]) in html
 
 
 @pytest.mark.django_db
-def test_quiz_admin_questions_are_added_with_their_choices_not_inline(trainer_client, quiz):
+def test_quiz_admin_adds_a_question_with_its_choices_on_the_quiz_page(trainer_client, quiz):
+    url = reverse("admin:courses_quiz_change", args=[quiz.pk])
     data = quiz_data(quiz)
-    data |= {
+    new_row = {
         "questions-TOTAL_FORMS": 4,
         "questions-3-quiz": quiz.pk,
         "questions-3-order": 4,
+        "questions-3-kind": "single",
         "questions-3-scoring": "all_or_nothing",
-        "questions-3-text": "A question without choices?",
+        "questions-3-text": "A new question?",
+        "questions-3-feedback": "",
+        "questions-3-key": "",
     }
-    trainer_client.post(reverse("admin:courses_quiz_change", args=[quiz.pk]), data)
-    assert not Question.objects.filter(text="A question without choices?").exists()
+    without_choices = data | new_row | choices_data("questions-3-choices", None)
+    response = trainer_client.post(url, without_choices)
+    assert response.status_code == 200
+    assert "A question needs at least two choices." in response.content.decode()
+    assert not Question.objects.filter(text="A new question?").exists()
+
+    with_choices = (
+        data | new_row | choices_data("questions-3-choices", None, [("Yes", True), ("No", False)])
+    )
+    assert trainer_client.post(url, with_choices).status_code == 302
+    question = Question.objects.get(text="A new question?")
+    assert [(c.text, c.is_correct) for c in question.choices.order_by("order")] == [
+        ("Yes", True),
+        ("No", False),
+    ]
 
 
 # Statistics ----------------------------------------------------------------------------------
@@ -400,3 +426,30 @@ def test_quiz_preview_is_for_staff_only(learner_client, quiz):
     response = learner_client.get(reverse("admin:courses_quiz_preview", args=[quiz.pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_quiz_statistics_say_which_choices_were_correct_when_the_attempts_were_graded(
+    trainer_client, quiz, organisation
+):
+    """The "Correct" column came from today's answer key: after a trainer moved the right
+    answer, the old attempts' picks looked wrong and their grades made no sense."""
+    ana, ben = make_user(organisation=organisation), make_user(organisation=organisation)
+    take(ana, quiz, {1: ["Right 1"]})
+    question = quiz.questions.get(order=1)
+    old_right = question.choices.get(text="Right 1")
+    new_right = question.choices.get(text="Wrong 1.2")
+    old_right.is_correct, new_right.is_correct = False, True
+    old_right.save()
+    new_right.save()
+    html = trainer_client.get(
+        reverse("admin:courses_quiz_statistics", args=[quiz.pk])
+    ).content.decode()
+    assert stat(html, "was-correct", f'data-choice="{old_right.pk}"') == "yes"
+    assert stat(html, "was-correct", f'data-choice="{new_right.pk}"') == "no"
+    take(ben, quiz, {1: ["Wrong 1.2"]})
+    html = trainer_client.get(
+        reverse("admin:courses_quiz_statistics", args=[quiz.pk])
+    ).content.decode()
+    assert stat(html, "was-correct", f'data-choice="{old_right.pk}"') == "yes in 1 of 2 attempts"
+    assert stat(html, "was-correct", f'data-choice="{new_right.pk}"') == "yes in 1 of 2 attempts"

@@ -48,6 +48,19 @@ def run_at_once(work: Callable[[int], object], threads: int = THREADS) -> list:
     return results
 
 
+def tabs_of(user) -> Callable[[], Client]:
+    """A maker of clients that share one signed-in session: tabs of the same browser."""
+    session = Client()
+    session.force_login(user)
+
+    def tab() -> Client:
+        client = Client()
+        client.cookies = session.cookies
+        return client
+
+    return tab
+
+
 @pytest.fixture
 def count_grades(monkeypatch):
     """How many times an attempt was actually graded, across threads."""
@@ -55,10 +68,10 @@ def count_grades(monkeypatch):
     lock = threading.Lock()
     real_grade = services._grade
 
-    def counting_grade(attempt, now):
+    def counting_grade(attempt, *args):
         with lock:
             calls[attempt.pk] += 1
-        return real_grade(attempt, now)
+        return real_grade(attempt, *args)
 
     monkeypatch.setattr(services, "_grade", counting_grade)
     return calls
@@ -69,13 +82,10 @@ def test_concurrent_submits_of_one_attempt_grade_it_exactly_once(learner, course
     attempt = attempt_start(user=learner, quiz=quiz)
     right = attempt_post_data(attempt, right=True)
     wrong = attempt_post_data(attempt, right=False)
-    session = Client()
-    session.force_login(learner)
-    cookies = session.cookies
+    tab = tabs_of(learner)
 
     def submit(index: int):
-        client = Client()
-        client.cookies = cookies
+        client = tab()
         # Half the "tabs" send right answers, half wrong ones: only one may count.
         response = client.post(attempt.get_absolute_url(), right if index % 2 else wrong)
         return response.status_code, response.get("Location")
@@ -147,15 +157,30 @@ def test_parallel_start_requests_over_http_respect_the_limit(learner, course):
     quiz = course.quizzes.first()
     quiz.attempts_allowed = 1
     quiz.save()
-    session = Client()
-    session.force_login(learner)
-    cookies = session.cookies
+    tab = tabs_of(learner)
     url = f"/courses/{course.slug}/quizzes/{quiz.pk}/start/"
 
     def start(index: int) -> int:
-        client = Client()
-        client.cookies = cookies
-        return client.post(url).status_code
+        return tab().post(url).status_code
 
     assert run_at_once(start) == [302] * THREADS
     assert QuizAttempt.objects.filter(user=learner, quiz=quiz).count() == 1
+
+
+def test_the_losing_tab_of_a_simultaneous_submit_is_told_already_submitted(learner, course):
+    """Two tabs submit at the same moment: one grades, the other sees that result and is told
+    so, instead of a result it may take for the grading of its own answers."""
+    from django.contrib.messages import get_messages
+
+    attempt = attempt_start(user=learner, quiz=course.quizzes.first())
+    data = attempt_post_data(attempt, right=True)
+    tab = tabs_of(learner)
+
+    def submit(index: int):
+        response = tab().post(attempt.get_absolute_url(), data)
+        return response.status_code, [str(m) for m in get_messages(response.wsgi_request)]
+
+    results = run_at_once(submit, threads=2)
+    assert [status for status, _messages in results] == [302, 302], results
+    told = ["This attempt was already submitted." in messages for _status, messages in results]
+    assert sorted(told) == [False, True], results

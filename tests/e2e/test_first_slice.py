@@ -31,6 +31,8 @@ def test_trainer_learner_manager_slice(page, site_url, csp_violations):
         "### Stories\n\nPeople remember **stories** better than facts."
     )
     page.locator("#id_lessons-1-order").fill("2")
+    # A new lesson starts as a draft: the trainer publishes it.
+    page.locator("#id_lessons-1-status").select_option("published")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     new_lesson = Lesson.objects.get(title="Why stories work")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ambassadors.models import EmailDomain, StaffProfile
+from tests.e2e.test_accessibility import axe_violations, describe
 from tests.factories import make_course, make_manager, make_organisation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,6 +25,8 @@ def test_sign_in_through_the_providers_page(page, site_url, oidc_provider, csp_v
     )
 
     page.goto(f"{site_url}/accounts/login/")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
     page.get_by_role("button", name="Sign in with Dianova ID").click()
     # The provider's own page (another origin): choose the identity and authorize.
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()

@@ -100,6 +100,7 @@ class ActionType(models.Model):
         COURSE_COMPLETED = "course_completed", _("Course completed")
         QUIZ_PASSED = "quiz_passed", _("Quiz passed")
         CHARTER_ACCEPTED = "charter_accepted", _("Charter accepted")
+        SHARE_KIT = "share_kit", _("Shared from the share kit")
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
@@ -293,6 +294,19 @@ class Action(models.Model):
     @property
     def editable(self) -> bool:
         return self.status == self.Status.RETURNED
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap badge class that shows this status."""
+        return {
+            self.Status.VERIFIED: "text-bg-success",
+            self.Status.SUBMITTED: "text-bg-info",
+            self.Status.RETURNED: "text-bg-warning",
+        }.get(self.status, "text-bg-danger")
 
 
 class ActionDecision(models.Model):

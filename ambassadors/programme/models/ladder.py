@@ -153,7 +153,3 @@ class AmbassadorProfile(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
-
-    @property
-    def checklist_done(self) -> bool:
-        return bool(self.affiliation_added_at and self.privacy_reviewed_at)

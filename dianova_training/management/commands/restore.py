@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from dianova_training import backups
+from dianova_training.management.prompts import add_noinput_argument, confirm_or_cancel
 
 
 class Command(BaseCommand):
@@ -14,25 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="A backup written by `manage.py backup`.")
-        parser.add_argument(
-            "--noinput",
-            "--no-input",
-            action="store_false",
-            dest="interactive",
-            help="Do not ask for confirmation.",
-        )
+        add_noinput_argument(parser)
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias.")
 
     def handle(self, *args, file, interactive=True, database=DEFAULT_DB_ALIAS, **options):
         path = Path(file)
         name = connections[database].settings_dict["NAME"]
         if interactive:
-            answer = input(
-                f"This replaces everything in the database {name} with {path}.\n"
-                "Type 'yes' to continue: "
+            confirm_or_cancel(
+                f"This replaces everything in the database {name} with {path}.",
+                cancelled="Restore cancelled; nothing was changed.",
             )
-            if answer.strip().lower() != "yes":
-                raise CommandError("Restore cancelled; nothing was changed.")
         try:
             backups.backup_restore(path=path, using=database)
         except backups.BackupError as error:

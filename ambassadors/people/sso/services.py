@@ -1,5 +1,6 @@
-"""Writes of a first sign-in: the account, then the staff profile through ``profile_save``,
-the one writer of staff profiles (it also applies the organisation's assignments)."""
+"""Writes of a first sign-in: the account, then the staff profile through ``profile_change``,
+the one writer of a person's organisation and language (it also applies the organisation's
+assignments)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,7 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
 from ambassadors.models import Organisation
-from ambassadors.people.services import profile_save
+from ambassadors.people.services import profile_change
+from dianova_training.bidi import without_bidi_controls
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -37,12 +39,17 @@ def sso_account_create(
     user = user_model(
         username=email,
         email=email,
-        first_name=first_name[: user_model._meta.get_field("first_name").max_length],
-        last_name=last_name[: user_model._meta.get_field("last_name").max_length],
+        # Names from the provider are free text: no bidi controls (dianova_training/bidi.py).
+        first_name=without_bidi_controls(first_name)[
+            : user_model._meta.get_field("first_name").max_length
+        ],
+        last_name=without_bidi_controls(last_name)[
+            : user_model._meta.get_field("last_name").max_length
+        ],
     )
     user.set_unusable_password()
     user.full_clean()
     user.save()
     user.groups.add(*Group.objects.filter(name="Staff"))  # as staff imports do
-    profile_save(user=user, organisation=organisation, language=language)
+    profile_change(user=user, organisation=organisation, language=language)
     return user
