@@ -53,7 +53,7 @@ class OrganisationAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OfficialAccountInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "country", "language"]}),
+        (None, {"fields": ["name", "display_name", "slug", "country", "language"]}),
         (
             _("Communications contact"),
             {
