@@ -281,6 +281,11 @@ class BadgeAwardAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Revoked, never deleted: a deleted award's assertion would answer 404, and backpacks
+        # and verifiers would never learn it is no longer valid (410 "revoked").
+        return False
+
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("revoke") and obj.revoked_at is None:
             actions.badge_revoke(award=obj, reason=form.cleaned_data["revocation_reason"])

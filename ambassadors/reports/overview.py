@@ -26,8 +26,9 @@ from ambassadors.models import (
     Organisation,
     staff_in_scope,
 )
-from ambassadors.reports.course import Table, _rate
+from ambassadors.reports.course import Table
 from courses.models import Course, CourseCompletion, Enrolment, Status
+from courses.progress import percent
 from courses.titles import Titles
 
 
@@ -42,7 +43,7 @@ class CourseSummary:
 
     @property
     def rate(self) -> int:
-        return _rate(self.completed, self.staff)
+        return percent(self.completed, self.staff)
 
     @property
     def languages(self) -> list[str]:
@@ -60,7 +61,7 @@ class OrganisationSummary:
 
     @property
     def rates(self) -> list[int]:
-        return [_rate(done, self.staff) for done in self.completed]
+        return [percent(done, self.staff) for done in self.completed]
 
     @property
     def completed_and_rates(self) -> list[tuple[int, int]]:
@@ -138,7 +139,7 @@ def ambassador_overview(*, manager, organisations: list[Organisation]) -> Ambass
     return AmbassadorOverview(
         available=True,
         active_ambassadors=active,
-        active_ambassadors_rate=_rate(active, staff_total),
+        active_ambassadors_rate=percent(active, staff_total),
         staff_per_level=funnel,
         verified_actions_over_time=sorted(per_week.items()),
         verification_backlog=backlog,

@@ -117,3 +117,19 @@ def test_admin_index_lists_models_under_headings_that_say_what_they_hold(admin_c
     assert "Quizzes" in sections["Course content"]
     assert "Certificates" in sections["Learning records"]
     assert "Certificates" not in sections["Course content"]
+
+
+def test_admin_cannot_delete_an_awarded_badge_only_revoke_it(admin_client, climber):
+    """A deleted award's assertion answered a 404 page instead of 410 "revoked"."""
+    award = BadgeAward.objects.filter(user=climber(2).user).first()
+    assert admin_client.get(f"/admin/ambassadors/badgeaward/{award.pk}/delete/").status_code == 403
+    changelist = admin_client.get("/admin/ambassadors/badgeaward/")
+    assert "delete_selected" not in changelist.content.decode()
+    admin_client.post(
+        "/admin/ambassadors/badgeaward/",
+        {"action": "delete_selected", "_selected_action": [award.pk], "post": "yes"},
+    )
+    assert BadgeAward.objects.filter(pk=award.pk).exists()
+    assert (
+        admin_client.get(reverse("badges:assertion", kwargs={"award": award.pk})).status_code == 200
+    )
