@@ -62,6 +62,15 @@ class Organisation(models.Model):
     language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name people read, per language, where it differs from the name above "
+            "(e.g. the organisation's own name in its language). Empty: the name above."
+        ),
+    )
     communications_contact_name = models.CharField(
         _("communications contact"),
         max_length=200,
@@ -106,7 +115,12 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show, in the reader's language (``display_name``, else ``name``)."""
+        return self.display_name or self.name
 
     @property
     def hashtag_list(self) -> list[str]:
