@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from .family import family_record
 from .models import Course, Lesson, Module, Quiz
+from .progress import percent
 
 
 @dataclass
@@ -89,7 +90,7 @@ class CourseOutline:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+        return percent(self.steps_done, self.steps_total)
 
     @property
     def next_step(self) -> Step | None:

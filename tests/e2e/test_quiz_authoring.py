@@ -125,7 +125,7 @@ def test_questions_choices_and_lessons_are_reordered_by_drag_and_drop(
     # A row added by mistake is removed again (the links run no inline script).
     page.get_by_role("link", name="Add another Question").click()
     expect(handles).to_have_count(4)
-    page.locator("#questions-group .djn-remove-handler:visible").last.click()
+    page.locator("#questions-group h3 .djn-remove-handler:visible").last.click()
     expect(handles).to_have_count(3)
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
