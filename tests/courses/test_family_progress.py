@@ -153,7 +153,11 @@ def test_outline_counts_steps_done_in_another_language(family):
 def test_a_step_only_in_one_version_counts_only_there(family):
     original, english, _italian = family
     extra = Lesson.objects.create(
-        module=english.modules.get(key="m1"), title="Only in English", key="en-only", order=9
+        module=english.modules.get(key="m1"),
+        title="Only in English",
+        key="en-only",
+        order=9,
+        status=Status.PUBLISHED,
     )
     user = make_user(language="en")
     lesson_complete(user=user, lesson=extra)
