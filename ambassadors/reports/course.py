@@ -187,7 +187,7 @@ class CourseReport:
             user_id=user.pk,
             name=user.get_full_name() or user.username,
             username=user.username,
-            organisation=organisation.name,
+            organisation=organisation.label,
             country=organisation.country,
             status=user.status,
             progress=completion_percent(done=done, total=total, completed=bool(user.completed_at)),

@@ -25,7 +25,6 @@ from ambassadors.models import (
     Level,
     Organisation,
     staff_in_scope,
-    translated,
 )
 from ambassadors.reports.course import Table
 from courses.models import Course, CourseCompletion, Enrolment, Status
@@ -100,7 +99,7 @@ def ambassador_overview(*, manager, organisations: list[Organisation]) -> Ambass
     scope = staff_in_scope(manager).filter(profile__organisation__in=organisations)
     staff_total = scope.count()
     since = timezone.now() - timedelta(days=AMBASSADOR_PERIOD_DAYS)
-    levels = {level.rank: translated(level.name) for level in Level.objects.order_by("rank")}
+    levels = {level.rank: level.name for level in Level.objects.order_by("rank")}
     per_level = dict(
         AmbassadorProfile.objects.active()
         .filter(user__in=scope.values("pk"))
@@ -173,7 +172,7 @@ class Overview:
                 ],
             },
             "organisations": {
-                "labels": [o.organisation.name for o in self.by_organisation],
+                "labels": [o.organisation.label for o in self.by_organisation],
                 "datasets": [
                     {
                         "label": summary.title,
@@ -183,7 +182,7 @@ class Overview:
                 ],
             },
             "overdue": {
-                "labels": [o.organisation.name for o in self.by_organisation],
+                "labels": [o.organisation.label for o in self.by_organisation],
                 "datasets": [
                     {"label": _("Overdue"), "data": [o.overdue for o in self.by_organisation]}
                 ],
@@ -243,7 +242,7 @@ class Overview:
         return [*headers, _("Overdue")]
 
     def organisation_cells(self, summary: OrganisationSummary) -> list:
-        cells = [summary.organisation.name, summary.organisation.country, summary.staff]
+        cells = [summary.organisation.label, summary.organisation.country, summary.staff]
         for done, rate in zip(summary.completed, summary.rates, strict=True):
             cells += [done, rate]
         return [*cells, summary.overdue]

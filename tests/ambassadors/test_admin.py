@@ -60,8 +60,15 @@ def test_admin_changing_a_threshold_recomputes_levels(admin_client, climber):
     profile = climber(4)
     relay = Level.objects.get(rule=Level.Rule.RELAY)
     data = {
-        "name": "Relay",
-        "description": relay.description,
+        # one name and description per language (django-modeltranslation's admin)
+        **{
+            f"name_{code}": getattr(relay, f"name_{code}")
+            for code in ("en", "fr", "es", "pt", "it")
+        },
+        **{
+            f"description_{code}": getattr(relay, f"description_{code}")
+            for code in ("en", "fr", "es", "pt", "it")
+        },
         "course_key": "",
         "required_count": 3,
         "months": relay.months,
