@@ -18,8 +18,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -104,22 +103,36 @@ def rate_limited(request: HttpRequest) -> bool:
     return count > limit
 
 
+def _first_visit_today(day: date, digest: str) -> bool:
+    """Remember the visit; False when this visitor was already counted today (one query:
+    INSERT … ON CONFLICT DO NOTHING, PostgreSQL and SQLite alike)."""
+    table = ShareVisit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, digest) VALUES (%s, %s) "  # noqa: S608 - our table name
+            "ON CONFLICT (day, digest) DO NOTHING",
+            [day, digest],
+        )
+        return cursor.rowcount == 1
+
+
 def _add_click(link: ShareLink, target: str, day: date) -> None:
-    counter = ShareClick.objects.filter(link=link, target=target, day=day)
-    if counter.update(clicks=F("clicks") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ShareClick.objects.create(link=link, target=target, day=day, clicks=1)
-    except IntegrityError:  # another worker created it a moment ago
-        counter.update(clicks=F("clicks") + 1)
+    """One more click for the link, platform and day (one query: an upsert)."""
+    table = ShareClick._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (link_id, target, day, clicks) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (link_id, target, day) DO UPDATE SET clicks = {table}.clicks + 1",
+            [link.pk, target, day],
+        )
 
 
 def count_visit(request: HttpRequest, link: ShareLink, target: str) -> bool:
     """Count this visit once per visitor, link, platform and day; True when it counted.
 
     The first counted click of a share made through the kit verifies its relay action.
-    Four to six queries for a new visitor, two for a repeated one, none for a bot.
+    A handful of queries in one transaction for a new visitor, fewer for a repeated one,
+    none for a bot.
     """
     if not is_countable(request):
         return False
@@ -128,13 +141,21 @@ def count_visit(request: HttpRequest, link: ShareLink, target: str) -> bool:
     digest = _digest(
         day_key(day), _address(request), request.headers.get("User-Agent", ""), link.code, target
     )
-    try:
-        with transaction.atomic():
-            ShareVisit.objects.create(day=day, digest=digest)
-    except IntegrityError:  # this visitor was already counted today
-        return False
-    _add_click(link, target, day)
-    first = Share.objects.filter(link=link, target=target, first_click_at__isnull=True)
-    if first.update(first_click_at=now):
-        share_verify_on_first_click(link=link, target=target)
+    with transaction.atomic():
+        _without_waiting_for_disk()
+        if not _first_visit_today(day, digest):
+            return False
+        _add_click(link, target, day)
+        first = Share.objects.filter(link=link, target=target, first_click_at__isnull=True)
+        if first.update(first_click_at=now):
+            share_verify_on_first_click(link=link, target=target)
     return True
+
+
+def _without_waiting_for_disk() -> None:
+    """PostgreSQL: this transaction's commit does not wait for the disk (a click counted in the
+    last moments before a crash may be lost; the database stays consistent). Without it each
+    visit of the public hot path waited for a disk flush: 25 requests/s on one worker."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
