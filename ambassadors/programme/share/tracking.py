@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Share, ShareClick, ShareDayKey, ShareLink, ShareVisit
+from .models import Share, ShareDayKey, ShareLink, ShareVisit
 from .services import share_verify_on_first_click
 
 # Link-preview fetchers and crawlers announce themselves in their user agent. "WhatsApp",
@@ -103,28 +103,29 @@ def rate_limited(request: HttpRequest) -> bool:
     return count > limit
 
 
+# Both statements work on PostgreSQL and SQLite; their tables are the models' (db_table).
+_INSERT_VISIT = (
+    "INSERT INTO ambassadors_sharevisit (day, digest) VALUES (%s, %s) "
+    "ON CONFLICT (day, digest) DO NOTHING"
+)
+_ADD_CLICK = (
+    "INSERT INTO ambassadors_shareclick (link_id, target, day, clicks) VALUES (%s, %s, %s, 1) "
+    "ON CONFLICT (link_id, target, day) DO UPDATE "
+    "SET clicks = ambassadors_shareclick.clicks + 1"
+)
+
+
 def _first_visit_today(day: date, digest: str) -> bool:
-    """Remember the visit; False when this visitor was already counted today (one query:
-    INSERT … ON CONFLICT DO NOTHING, PostgreSQL and SQLite alike)."""
-    table = ShareVisit._meta.db_table
+    """Remember the visit; False when this visitor was already counted today (one query)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, digest) VALUES (%s, %s) "  # noqa: S608 - our table name
-            "ON CONFLICT (day, digest) DO NOTHING",
-            [day, digest],
-        )
+        cursor.execute(_INSERT_VISIT, [day, digest])
         return cursor.rowcount == 1
 
 
 def _add_click(link: ShareLink, target: str, day: date) -> None:
     """One more click for the link, platform and day (one query: an upsert)."""
-    table = ShareClick._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (link_id, target, day, clicks) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (link_id, target, day) DO UPDATE SET clicks = {table}.clicks + 1",
-            [link.pk, target, day],
-        )
+        cursor.execute(_ADD_CLICK, [link.pk, target, day])
 
 
 def count_visit(request: HttpRequest, link: ShareLink, target: str) -> bool:
