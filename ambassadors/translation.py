@@ -8,7 +8,7 @@ shipped data fills them from ``content/programme.yaml`` (``manage.py load_progra
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActionType, BadgeClass, BadgeCriterion, Campaign, Level
+from .models import ActionType, BadgeClass, BadgeCriterion, Campaign, Level, Organisation
 
 
 @register(Level)
@@ -34,3 +34,8 @@ class BadgeCriterionTranslation(TranslationOptions):
 @register(Campaign)
 class CampaignTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("display_name",)

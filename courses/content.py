@@ -16,7 +16,9 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
+from . import structure
 from .models import Choice, Course, Lesson, Module, Question, Quiz, Status
+from .publishing import question_shape_problem
 from .translations import content_changed, translations_flag_stale
 
 SOURCE_LANGUAGE = "fr"
@@ -77,14 +79,9 @@ def _check_question(question: dict, where: str) -> None:
         raise ContentError(f"{where}: unknown question type {kind!r}")
     choices = _require(question, "choices", where)
     correct = sum(1 for c in choices if c.get("correct"))
-    if len(choices) < 2:
-        raise ContentError(f"{where}: a question needs at least two choices")
-    if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
-        raise ContentError(f"{where}: a true/false question has exactly two choices")
-    if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
-        raise ContentError(f"{where}: needs exactly one correct choice, has {correct}")
-    if kind == Question.Kind.MULTIPLE and correct < 1:
-        raise ContentError(f"{where}: needs at least one correct choice")
+    problem = question_shape_problem(kind=kind, choices=len(choices), correct=correct)
+    if problem:
+        raise ContentError(f"{where}: {problem} ({len(choices)} choices, {correct} correct)")
 
 
 def _load_quiz(
@@ -226,6 +223,7 @@ def _load_version(data: dict, original: Course | None) -> tuple[Course, Changes]
         quiz_keys.append(_load_quiz(course, None, data["final_quiz"], 1, changes).key)
     course.modules.exclude(key__in=module_keys).update(status=Status.DRAFT)
     course.quizzes.exclude(key__in=quiz_keys).update(status=Status.DRAFT)
+    structure.bump(course.pk)  # the bulk updates above send no signal
     return course, changes
 
 

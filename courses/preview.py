@@ -4,12 +4,11 @@ The preview builds unsaved snapshot rows (AttemptQuestion/AttemptChoice) so it i
 by the same form and review templates as a real attempt, and graded by the same rules.
 """
 
-import random
 from decimal import Decimal
 
-from .grading import question_credit, score_percent
-from .models import AttemptChoice, AttemptQuestion, Quiz
+from .models import AttemptQuestion, Quiz
 from .services import draw_questions
+from .snapshots import snapshot_grade, snapshot_rows
 
 
 def preview_questions(quiz: Quiz, *, shown: list[int] | None = None) -> list[AttemptQuestion]:
@@ -24,32 +23,11 @@ def preview_questions(quiz: Quiz, *, shown: list[int] | None = None) -> list[Att
     else:
         by_id = {question.pk: question for question in pool}
         questions = [by_id[pk] for pk in dict.fromkeys(shown) if pk in by_id]
-    rows = []
-    for position, question in enumerate(questions, start=1):
-        row = AttemptQuestion(
-            pk=question.pk,
-            question=question,
-            order=position,
-            kind=question.kind,
-            scoring=question.scoring,
-            text=question.text,
-            feedback=question.feedback,
-        )
-        choices = list(question.choices.all())
-        if shown is None and quiz.shuffle_choices:
-            random.shuffle(choices)
-        row.shown_choices = [
-            AttemptChoice(
-                pk=choice.pk,
-                choice=choice,
-                order=index,
-                text=choice.text,
-                is_correct=choice.is_correct,
-                explanation=choice.explanation,
-            )
-            for index, choice in enumerate(choices, start=1)
-        ]
-        rows.append(row)
+    rows = snapshot_rows(questions, shuffle_choices=shown is None and quiz.shuffle_choices)
+    for row in rows:  # the ids a real attempt's form would post: here the pool's own
+        row.pk = row.question.pk
+        for choice in row.shown_choices:
+            choice.pk = choice.choice.pk
     return rows
 
 
@@ -59,10 +37,4 @@ def preview_grade(questions: list[AttemptQuestion], answers: dict[int, set[int]]
         picked = answers.get(question.pk, set())
         for choice in question.shown_choices:
             choice.selected = choice.pk in picked
-        question.credit = question_credit(
-            kind=question.kind,
-            scoring=question.scoring,
-            correct={c.pk for c in question.shown_choices if c.is_correct},
-            picked=picked,
-        )
-    return score_percent(question.credit for question in questions)
+    return snapshot_grade(questions, answers)

@@ -24,6 +24,17 @@ from .models import (
 )
 
 
+def percent(part: int, whole: int) -> int:
+    """``part`` of ``whole`` in whole percent; 0 when ``whole`` is 0."""
+    return round(100 * part / whole) if whole else 0
+
+
+def completion_percent(*, done: int, total: int, completed: bool) -> int:
+    """A learner's progress in a course, in whole percent: 100 once the course is completed
+    (even if steps were added since), else the share of its steps done, never above 100."""
+    return 100 if completed else min(100, percent(done, total))
+
+
 @dataclass(frozen=True)
 class ShapeQuiz:
     """A quiz of the original, with the ids of the matching quiz in every language version."""

@@ -30,6 +30,21 @@ def valid_questions(questions: QuerySet) -> QuerySet:
     )
 
 
+def question_shape_problem(*, kind: str, choices: int, correct: int) -> str | None:
+    """Why a question of ``kind`` with ``choices`` choices, ``correct`` of them correct, cannot
+    be answered, or None: the rule of the module's docstring (``valid_questions`` is its query
+    form). The admin's question form, the content loader and the question imports ask here."""
+    if choices < 2:
+        return _("A question needs at least two choices.")
+    if kind == Question.Kind.TRUE_FALSE and choices != 2:
+        return _("A true/false question has exactly two choices.")
+    if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
+        return _("A single-choice or true/false question needs exactly one correct choice.")
+    if kind == Question.Kind.MULTIPLE and correct < 1:
+        return _("A multiple-answer question needs at least one correct choice.")
+    return None
+
+
 def questions_needed(draw_count: int | None) -> int:
     return draw_count or 1
 

@@ -10,7 +10,6 @@ from django.db.models import Case, Subquery, Value, When
 from django.utils import timezone
 
 from .family import family_certificate, family_completion
-from .grading import question_credit, score_percent
 from .models import (
     AttemptChoice,
     AttemptQuestion,
@@ -24,6 +23,7 @@ from .models import (
     Quiz,
     QuizAttempt,
 )
+from .snapshots import snapshot_grade, snapshot_rows
 
 
 class AttemptLimitReached(Exception):
@@ -141,39 +141,16 @@ def lesson_complete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonCompleti
 
 
 def _snapshot(attempt: QuizAttempt, questions: list[Question], *, shuffle_choices: bool) -> None:
-    """Copy the drawn questions and their choices into the attempt, in the order shown.
-
-    Two INSERTs whatever the number of questions.
-    """
-    attempt_questions = AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(
-            attempt=attempt,
-            question=question,
-            order=position,
-            kind=question.kind,
-            scoring=question.scoring,
-            text=question.text,
-            feedback=question.feedback,
-        )
-        for position, question in enumerate(questions, start=1)
-    )
-    rows = []
-    for attempt_question, question in zip(attempt_questions, questions, strict=True):
-        choices = list(question.choices.all())
-        if shuffle_choices:
-            random.shuffle(choices)
-        rows.extend(
-            AttemptChoice(
-                attempt_question=attempt_question,
-                choice=choice,
-                order=position,
-                text=choice.text,
-                is_correct=choice.is_correct,
-                explanation=choice.explanation,
-            )
-            for position, choice in enumerate(choices, start=1)
-        )
-    AttemptChoice.objects.bulk_create(rows)
+    """Save the snapshot of the drawn questions (see ``snapshots.snapshot_rows``) into the
+    attempt. Two INSERTs whatever the number of questions."""
+    rows = snapshot_rows(questions, shuffle_choices=shuffle_choices, attempt=attempt)
+    saved = AttemptQuestion.objects.bulk_create(rows)
+    choices = []
+    for attempt_question, row in zip(saved, rows, strict=True):
+        for choice in row.shown_choices:
+            choice.attempt_question = attempt_question
+            choices.append(choice)
+    AttemptChoice.objects.bulk_create(choices)
 
 
 def _previous_question_ids(user: AbstractBaseUser, quiz: Quiz) -> set[int]:
@@ -316,15 +293,8 @@ def _grade(
 ) -> None:
     """Score ``picked`` (question id → choice ids) on the snapshot and close ``attempt``
     (locked by the caller): one UPDATE of the credits, one of the attempt."""
-    for question in questions:
-        question.credit = question_credit(
-            kind=question.kind,
-            scoring=question.scoring,
-            correct={c.pk for c in question.shown_choices if c.is_correct},
-            picked=picked.get(question.pk, set()),
-        )
+    attempt.score = snapshot_grade(questions, picked)
     AttemptQuestion.objects.bulk_update(questions, ["credit"])
-    attempt.score = score_percent(q.credit for q in questions)
     attempt.passed = attempt.score >= attempt.pass_mark
     attempt.status = QuizAttempt.Status.SUBMITTED
     attempt.submitted_at = now

@@ -14,6 +14,7 @@ A quiz without a key, or a course the helper did not load, keeps its own title.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import get_language
 
@@ -21,8 +22,10 @@ from .models import Course, Quiz, Status
 
 
 def reader_language(language: str | None = None) -> str:
-    """``language``, else the active one, reduced to its base code ("pt-br" → "pt")."""
-    return (language or get_language() or "en").split("-")[0].lower()
+    """``language``, else the active one, reduced to its base code ("pt-br" → "pt"); the
+    default language when it is not one of the interface languages."""
+    code = (language or get_language() or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 @dataclass

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import structure
 from .models import Choice, Course, Lesson, Module, Question, Quiz, Status
 
 # Fields whose change does not alter what a translation says: position, publication, identity.
@@ -46,29 +47,48 @@ def content_changed(changed_fields: Iterable[str]) -> bool:
     return bool(set(changed_fields) - NON_CONTENT_FIELDS)
 
 
-def _lesson_matches(lessons: Iterable[Lesson]) -> Q | None:
-    """Translation lessons matching the given lessons of originals (None if there are none)."""
-    rows = Lesson.objects.filter(
-        pk__in=[lesson.pk for lesson in lessons],
-        module__course__translation_of__isnull=True,
-    ).exclude(Q(key="") | Q(module__key=""))
+# How a lesson or question is found again in another language version of its course: by its
+# parent's key (module, quiz) and its own key; an item or parent without a key matches nothing.
+# The learners' progress counts across versions by the same keys (see family.py, progress.py).
+MATCH_PARENT = {Lesson: "module", Question: "quiz"}
+
+
+def _matching(model, items: Iterable) -> Q | None:
+    """The translations' items matching these items of originals (None if there are none)."""
+    parent = MATCH_PARENT[model]
+    rows = model.objects.filter(
+        pk__in=[item.pk for item in items], **{f"{parent}__course__translation_of__isnull": True}
+    ).exclude(Q(key="") | Q(**{f"{parent}__key": ""}))
     query = None
-    for course_id, module_key, key in rows.values_list("module__course_id", "module__key", "key"):
-        match = Q(module__course__translation_of_id=course_id, module__key=module_key, key=key)
+    for course_id, parent_key, key in rows.values_list(
+        f"{parent}__course_id", f"{parent}__key", "key"
+    ):
+        match = Q(
+            **{f"{parent}__course__translation_of_id": course_id, f"{parent}__key": parent_key},
+            key=key,
+        )
         query = match if query is None else query | match
     return query
 
 
-def _question_matches(questions: Iterable[Question]) -> Q | None:
-    rows = Question.objects.filter(
-        pk__in=[question.pk for question in questions],
-        quiz__course__translation_of__isnull=True,
-    ).exclude(Q(key="") | Q(quiz__key=""))
-    query = None
-    for course_id, quiz_key, key in rows.values_list("quiz__course_id", "quiz__key", "key"):
-        match = Q(quiz__course__translation_of_id=course_id, quiz__key=quiz_key, key=key)
-        query = match if query is None else query | match
-    return query
+def item_counterparts(item: Lesson | Question):
+    """The same lesson or question in the other language versions of its course, by the keys
+    (see MATCH_PARENT): ``(original's item or None, [(translation's item, its course)…])``;
+    the first is set for an item of a translation, the list for an item of an original."""
+    parent = MATCH_PARENT[type(item)]
+    course = getattr(item, parent).course
+    parent_key = getattr(item, parent).key
+    if not (item.key and parent_key):
+        return None, []
+    same = (
+        type(item)
+        .objects.select_related(f"{parent}__course")
+        .filter(**{f"{parent}__key": parent_key}, key=item.key)
+    )
+    if course.is_translation:
+        return same.filter(**{f"{parent}__course_id": course.translation_of_id}).first(), []
+    translations = same.filter(**{f"{parent}__course__translation_of": course})
+    return None, [(match, getattr(match, parent).course) for match in translations]
 
 
 @transaction.atomic
@@ -88,8 +108,8 @@ def translations_flag_stale(
     when = when or timezone.now()
     flagged = 0
     for model, matches, course_path in (
-        (Lesson, _lesson_matches(lessons), "module__course"),
-        (Question, _question_matches(questions), "quiz__course"),
+        (Lesson, _matching(Lesson, lessons), "module__course"),
+        (Question, _matching(Question, questions), "quiz__course"),
     ):
         if matches is None:
             continue
@@ -164,6 +184,7 @@ def _ensure_keys(course: Course) -> None:
         for item in keyless:
             item.key = f"{prefix}-{item.pk}"
         model.objects.bulk_update(keyless, ["key"])
+    structure.bump(course.pk)  # keys are part of the cached structure; bulk_update signals nothing
 
 
 def _unique_slug(base: str) -> str:
@@ -243,4 +264,5 @@ def course_duplicate(*, course: Course, language: str) -> Course:
     Choice.objects.bulk_create(
         [_copy(choice, question_id=question_map[choice.question_id]) for choice in choices]
     )
+    structure.bump(copy.pk)  # bulk_create signals nothing
     return copy

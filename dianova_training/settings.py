@@ -384,6 +384,9 @@ STAFF_IMPORT_MAX_ROWS = envint("STAFF_IMPORT_MAX_ROWS", "5000")
 BADGE_ISSUER_NAME = os.environ.get("BADGE_ISSUER_NAME", "Dianova International")
 BADGE_ISSUER_URL = os.environ.get("BADGE_ISSUER_URL", "https://www.dianova.org")
 BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "training@dianova.org")
+# The language of the Open Badges documents (badge names, descriptions, criteria); `?lang=`
+# asks for another interface language.
+BADGE_ISSUER_LANGUAGE = os.environ.get("BADGE_ISSUER_LANGUAGE", "en")
 
 # Demo content: `manage.py load_demo` gives every demo login this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

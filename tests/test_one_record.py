@@ -18,6 +18,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.test_query_counts import PERMISSIONS, SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +136,6 @@ def test_learner_switching_language_keeps_every_step_and_gets_one_certificate(cl
 
 
 # --- Query counts do not grow with the number of language versions --------------------------
-
-SIGNED_IN, PERMISSIONS = 3, 2
 
 
 @pytest.fixture(params=[1, 4], ids=["1-translation", "4-translations"])

@@ -5,6 +5,8 @@ Markdown: any text → HTML without script, event handlers, inline styles or dan
 Exports: any text → a cell a spreadsheet never reads as a formula.
 """
 
+import csv
+import io
 import re
 import string
 from decimal import Decimal
@@ -14,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ambassadors.reports.exports import FORMULA_PREFIXES, neutralise, plain
+from ambassadors.reports.exports import FORMULA_PREFIXES, csv_lines, neutralise, plain
 from courses.grading import question_credit, score_percent
 from courses.markdown import render
 from courses.models import Choice, Question, Quiz, Status
@@ -244,9 +246,22 @@ cell_text = st.one_of(
 def test_neutralise_never_returns_a_formula(value):
     cell = neutralise(value)
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-    # Only formula-looking text changes, and only by a leading quote.
-    assert cell == (("'" + value) if value.startswith(FORMULA_PREFIXES) else value)
+    # Only formula-looking text changes, and only by quotes added (at the start, after a ";"
+    # or a line break).
+    assert cell.replace("'", "") == value.replace("'", "")
+    if not value.startswith(FORMULA_PREFIXES) and not {";", "\r", "\n"} & set(value):
+        assert cell == value
     assert not plain(value).startswith(("=", "+", "-", "@"))
+
+
+@given(cells=st.lists(st.lists(cell_text, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_csv_export_never_starts_a_formula_whichever_separator_a_spreadsheet_uses(cells):
+    """Excel in French, Spanish, Portuguese or Italian splits CSV files at ";"."""
+    text = "".join(csv_lines(["h"], cells)).removeprefix("\ufeff")
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            for field in row:
+                assert not field.startswith(("=", "+", "-", "@")), (delimiter, row)
 
 
 @given(value=st.one_of(st.integers(), st.decimals(allow_nan=False), st.none(), st.booleans()))

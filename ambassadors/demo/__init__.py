@@ -25,6 +25,7 @@ from ambassadors.demo.programme import load_programme
 from ambassadors.models import Organisation, StaffProfile
 from ambassadors.people import services as people_services
 from ambassadors.programme.charter import load_charters
+from ambassadors.programme.texts import load_programme as load_programme_texts
 from courses import content, services
 from courses.models import Certificate, Course, Lesson, Quiz
 
@@ -209,6 +210,8 @@ def load_demo(*, password: str, seed: int = 2026) -> list[DemoLogin]:
     people_services.profiles_change(changes=newcomers)
     _assign_and_certify(organisations)
     load_programme(staff=staff, trainer=trainer, seed=seed)
+    # Every text of the programme (campaigns and organisations included) in five languages.
+    load_programme_texts()
     return DEMO_LOGINS
 
 

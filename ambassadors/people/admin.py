@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from ambassadors.models import (
     Assignment,
@@ -45,14 +46,14 @@ def _profile_save(profile: StaffProfile, save) -> None:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TabbedTranslationAdmin):
     list_display = ["name", "country", "language", "staff_count"]
     list_filter = ["country", "language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OfficialAccountInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "country", "language"]}),
+        (None, {"fields": ["name", "display_name", "slug", "country", "language"]}),
         (
             _("Communications contact"),
             {
@@ -64,7 +65,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("official accounts"), {"fields": ["hashtags"]}),
+        (_("Official accounts and hashtags"), {"fields": ["hashtags"]}),
     ]
 
     def get_queryset(self, request):

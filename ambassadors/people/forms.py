@@ -15,6 +15,8 @@ from ambassadors.models import (
     staff_in_scope,
 )
 from courses.models import Course
+from courses.titles import Titles
+from dianova_training.bidi import FreeTextField
 
 
 class PreferencesForm(forms.Form):
@@ -62,7 +64,7 @@ class AssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone in these organisations, including staff who join later."),
     )
-    people = forms.CharField(
+    people = FreeTextField(
         label=_("People"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -78,7 +80,11 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, manager, **kwargs):
         super().__init__(*args, **kwargs)
         self.manager = manager
-        self.fields["course"].queryset = Course.objects.published().order_by("title", "language")
+        # One choice per course, named in the manager's language: an assignment reaches each
+        # person on the version in their language (people/services.py, enrolments_sync).
+        titles = Titles.load(quizzes=False)
+        self.fields["course"].queryset = Course.objects.in_use().order_by("title")
+        self.fields["course"].label_from_instance = titles.course
         self.fields["organisations"].queryset = Organisation.objects.visible_to(manager)
 
     def clean_people(self) -> list:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ambassadors.models import AuditEvent, Organisation
 from ambassadors.people.audit import audit_record
 from ambassadors.people.services import ProfileChange, profiles_change
-from ambassadors.people.staff_files import ImportRow, _language_code, _split_name
+from ambassadors.people.staff_files import ImportRow, _language_code, _split_name, excerpt
 from ambassadors.people.tasks import send_invitations
 
 
@@ -153,12 +153,14 @@ def _check_row(result, organisations, in_scope, existing, taken_usernames, impor
         try:
             validate_email(row.email)
         except ValidationError:
-            errors.append(_("“%(email)s” is not a valid e-mail address.") % {"email": row.email})
+            errors.append(
+                _("“%(email)s” is not a valid e-mail address.") % {"email": excerpt(row.email)}
+            )
     organisation = organisations.get(row.organisation.lower()) if row.organisation else None
     if not row.organisation:
         errors.append(_("The organisation is missing."))
     elif organisation is None:
-        errors.append(_("Unknown organisation “%(name)s”.") % {"name": row.organisation})
+        errors.append(_("Unknown organisation “%(name)s”.") % {"name": excerpt(row.organisation)})
     elif organisation.pk not in in_scope:
         errors.append(
             _("“%(name)s” is not one of the organisations you manage.")
@@ -170,7 +172,7 @@ def _check_row(result, organisations, in_scope, existing, taken_usernames, impor
     if row.language and language is None:
         errors.append(
             _("Unknown language “%(language)s”; use en, fr, es, pt or it.")
-            % {"language": row.language}
+            % {"language": excerpt(row.language)}
         )
 
     accounts = existing.get(row.email, [])

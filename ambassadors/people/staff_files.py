@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from dianova_training.bidi import without_bidi_controls
+
 # Column names accepted in the first row (compared lower-case, without spaces around).
 HEADERS = {
     "name": {"name", "full name", "nom", "nombre", "nome", "nom complet", "nome completo"},
@@ -45,8 +47,24 @@ LANGUAGE_NAMES = {
 }
 
 
-# An XLSX file is a zip: refuse one that would unpack to more than this (a "zip bomb").
-MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+# An XLSX file is a zip: refuse one that would unpack to more than this (a "zip bomb"). A file
+# of STAFF_IMPORT_MAX_ROWS people unpacks to about 2 MB.
+MAX_XLSX_UNPACKED_BYTES = 10 * 1024 * 1024
+# Longer than any real name, address or organisation (an e-mail has at most 254 characters).
+# Longer cells are cut as they are read, so that neither memory, the session nor the preview
+# ever holds more; the mark left at the cut makes the row fail its checks ("too long").
+MAX_CELL_CHARS = 300
+CUT_MARK = "…"
+
+
+def cap(value: str) -> str:
+    """``value`` cut to MAX_CELL_CHARS, with CUT_MARK where it was cut."""
+    return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS] + CUT_MARK
+
+
+def excerpt(value: str, limit: int = 40) -> str:
+    """The start of a value quoted in an error message: never the whole of a long one."""
+    return value if len(value) <= limit else value[:limit] + CUT_MARK
 
 
 class ImportFileError(Exception):
@@ -124,7 +142,7 @@ def _csv_table(text: str) -> list[list[str]]:
     table = []
     try:
         for row in reader:
-            table.append(row)
+            table.append([cap(value) for value in row])
             if len(table) > settings.STAFF_IMPORT_MAX_ROWS + 1:
                 raise _too_many_rows()
     except csv.Error as error:
@@ -157,7 +175,7 @@ def _xlsx_table(content: bytes) -> list[list[str]]:
             raise ImportFileError(_("The spreadsheet has no sheet."))
         table = []
         for values in workbook.worksheets[0].iter_rows(values_only=True):
-            table.append(["" if v is None else str(v) for v in values])
+            table.append(["" if v is None else cap(str(v)) for v in values])
             if len(table) > settings.STAFF_IMPORT_MAX_ROWS + 1:
                 raise _too_many_rows()
         return table
@@ -197,7 +215,9 @@ def _rows_from_table(table: list[list[str]]) -> list[ImportRow]:
 
     def cell(values: list[str], key: str) -> str:
         index = columns.get(key)
-        return values[index].strip() if index is not None and index < len(values) else ""
+        if index is None or index >= len(values):
+            return ""
+        return without_bidi_controls(values[index]).strip()
 
     rows = []
     for line, values in enumerate(table[1:], start=2):

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from ambassadors.models import (
     Action,
@@ -26,7 +27,7 @@ from ambassadors.programme import actions, services
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(TabbedTranslationAdmin):
     """Admins rename levels and set thresholds; the six rules themselves are fixed."""
 
     list_display = ["rank", "name", "rule", "required_count", "months"]
@@ -63,7 +64,7 @@ class LevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionType)
-class ActionTypeAdmin(admin.ModelAdmin):
+class ActionTypeAdmin(TabbedTranslationAdmin):
     list_display = [
         "name",
         "key",
@@ -109,7 +110,7 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TabbedTranslationAdmin):
     list_display = ["name", "starts_on", "ends_on"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -203,7 +204,7 @@ class ActionAdmin(admin.ModelAdmin):
     inlines = [ActionDecisionInline]
 
 
-class BadgeCriterionInline(admin.StackedInline):
+class BadgeCriterionInline(TranslationStackedInline):
     """Criteria versions; once a badge is awarded, its criteria change only by a new version."""
 
     model = BadgeCriterion
@@ -220,7 +221,7 @@ class BadgeCriterionInline(admin.StackedInline):
 
 
 @admin.register(BadgeClass)
-class BadgeClassAdmin(admin.ModelAdmin):
+class BadgeClassAdmin(TabbedTranslationAdmin):
     list_display = ["name", "slug", "kind", "active", "award_count"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "slug"]
@@ -278,6 +279,11 @@ class BadgeAwardAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoked, never deleted: a deleted award's assertion would answer 404, and backpacks
+        # and verifiers would never learn it is no longer valid (410 "revoked").
         return False
 
     def save_model(self, request, obj, form, change):

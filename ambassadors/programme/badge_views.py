@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from ambassadors.models import BadgeAward, BadgeClass, BadgeCriterion
@@ -25,6 +26,14 @@ def _json(request: HttpRequest, document: dict, *, status: int = 200) -> HttpRes
     )
     response["Access-Control-Allow-Origin"] = "*"  # verifiers fetch these from other sites
     return response
+
+
+def _document_language(request: HttpRequest) -> str:
+    """Open Badges documents stay in the issuer's language (``BADGE_ISSUER_LANGUAGE``), so a
+    badge reads the same to every verifier and backpack, unless ``?lang=`` asks for one of
+    the interface languages."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else settings.BADGE_ISSUER_LANGUAGE
 
 
 def _current_criterion(badge_class: BadgeClass) -> BadgeCriterion | None:
@@ -58,9 +67,9 @@ def issuer_image(request: HttpRequest) -> HttpResponse:
 def badge_class_json(request: HttpRequest, slug: str) -> HttpResponse:
     badge_class = get_object_or_404(BadgeClass, slug=slug)
     criterion = _current_criterion(badge_class)
-    return _json(
-        request, openbadges.badge_class(badge_class, criterion.narrative if criterion else "")
-    )
+    with translation.override(_document_language(request)):
+        document = openbadges.badge_class(badge_class, criterion.narrative if criterion else "")
+    return _json(request, document)
 
 
 @require_GET
@@ -93,7 +102,9 @@ def assertion(request: HttpRequest, award) -> HttpResponse:
     award_obj = _get_award(award)
     if award_obj.is_revoked:
         return _json(request, openbadges.revoked_assertion(award_obj), status=410)
-    return _json(request, openbadges.assertion(award_obj))
+    with translation.override(_document_language(request)):
+        document = openbadges.assertion(award_obj)
+    return _json(request, document)
 
 
 @require_GET

@@ -17,6 +17,7 @@ from ambassadors.models import (
 )
 from ambassadors.programme.actions import ActionInput
 from ambassadors.programme.links import check_post_link
+from dianova_training.bidi import FreeTextField
 
 
 def allowed_platforms() -> list[Platform]:
@@ -104,7 +105,7 @@ class ActionForm(forms.Form):
         required=False,
         empty_label=_("Nobody"),
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note for the trainer (optional)"),
         required=False,
         max_length=1000,
@@ -202,7 +203,7 @@ class ActionForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=ActionDecision.Decision.choices)
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note for the member"),
         required=False,
         max_length=1000,

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from ambassadors.models import Action
+from courses.titles import reader_language
 
 PERIODS = ("month", "quarter", "year", "all")
 LIMIT = 50
@@ -47,14 +48,20 @@ def team_totals(*, by: str, since: datetime | None) -> list[TeamRow]:
     )
     if since is not None:
         actions = actions.filter(verified_at__gte=since)
-    key = (
-        "user__profile__organisation__name"
-        if by == "organisation"
-        else ("user__profile__organisation__country")
-    )
+    if by == "organisation":
+        # The organisation's display name in the reader's language, else its name.
+        org = "user__profile__organisation__"
+        key = Coalesce(
+            NullIf(f"{org}display_name_{reader_language()}", Value("")),
+            NullIf(f"{org}display_name_en", Value("")),
+            f"{org}name",
+            output_field=CharField(),
+        )
+    else:
+        key = F("user__profile__organisation__country")
     rows = (
         actions.order_by()
-        .values(team=F(key))
+        .values(team=key)
         .annotate(points=Sum("points"), members=Count("user", distinct=True))
         .order_by("-points", "team")
     )

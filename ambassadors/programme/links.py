@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from ambassadors.models import Platform
+from dianova_training.bidi import check_link_direction
 
 MAX_LINK_LENGTH = 500
 # Characters a link to a post never contains, even percent-encoded: they only serve injection.
@@ -51,6 +52,7 @@ def check_post_link(url: str, *, platform: Platform | None, platforms: list[Plat
             _("Only web links starting with https:// (or http://) are accepted."),
             code="scheme",
         )
+    check_link_direction(url)
     decoded = _decoded(url).lower()
     if _SUSPICIOUS.search(_decoded(url)) or "script:" in decoded or "data:" in decoded:
         raise ValidationError(

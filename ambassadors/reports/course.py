@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from ambassadors.models import Organisation, staff_in_scope
 from courses.models import Course
-from courses.progress import CourseShape, annotate_progress, course_shape
+from courses.progress import CourseShape, annotate_progress, completion_percent, course_shape
 from courses.titles import Titles
 
 
@@ -66,10 +66,6 @@ def _status_rank() -> Case:
         *[When(status=key, then=Value(rank)) for rank, key in enumerate(ProgressStatus.values)],
         output_field=IntegerField(),
     )
-
-
-def _rate(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 @dataclass
@@ -191,10 +187,10 @@ class CourseReport:
             user_id=user.pk,
             name=user.get_full_name() or user.username,
             username=user.username,
-            organisation=organisation.name,
+            organisation=organisation.label,
             country=organisation.country,
             status=user.status,
-            progress=100 if user.completed_at else min(100, _rate(done, total)),
+            progress=completion_percent(done=done, total=total, completed=bool(user.completed_at)),
             last_activity_at=user.last_activity_at,
             completed_at=user.completed_at,
             due_date=user.due_date,

@@ -24,12 +24,22 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMATS = ("csv", "xlsx")
 
 
+# A ";" or a line break inside a cell followed (after spaces or quotes) by what starts a
+# formula: Excel set up for French, Spanish, Portuguese or Italian splits CSV files at ";", so
+# "Semi;=1+1" would become a cell "=1+1" there (and a line break a new row).
+_FORMULA_AFTER_SEPARATOR = re.compile(r"[;\r\n](?=[\s\"]*[=+\-@])")
+
+
 def neutralise(value):
-    """Make a CSV cell safe for spreadsheets: text that could start a formula gets a leading
-    quote. (XLSX cells are written as typed strings instead, which are never evaluated.)"""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Make a CSV cell safe for spreadsheets, whether they split at "," or at ";": text that
+    could start a formula gets a leading quote, and so does what follows a ";" or a line break
+    inside it.
+    (XLSX cells are written as typed strings instead, which are never evaluated.)"""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return _FORMULA_AFTER_SEPARATOR.sub(lambda match: match.group() + "'", value)
 
 
 def plain(value):

@@ -53,7 +53,7 @@ class CourseReportFilterForm(forms.Form):
         super().__init__(data)
         self.organisations = {str(o.pk): o for o in organisations}
         self.fields["organisation"].choices = [("", _("All in my scope"))] + [
-            (str(o.pk), o.name) for o in organisations
+            (str(o.pk), o.label) for o in organisations
         ]
         countries = sorted({o.country for o in organisations})
         self.fields["country"].choices = [("", _("All countries"))] + [(c, c) for c in countries]

@@ -25,10 +25,10 @@ from ambassadors.models import (
     Level,
     Organisation,
     staff_in_scope,
-    translated,
 )
-from ambassadors.reports.course import Table, _rate
+from ambassadors.reports.course import Table
 from courses.models import Course, CourseCompletion, Enrolment, Status
+from courses.progress import percent
 from courses.titles import Titles
 
 
@@ -43,7 +43,7 @@ class CourseSummary:
 
     @property
     def rate(self) -> int:
-        return _rate(self.completed, self.staff)
+        return percent(self.completed, self.staff)
 
     @property
     def languages(self) -> list[str]:
@@ -61,7 +61,7 @@ class OrganisationSummary:
 
     @property
     def rates(self) -> list[int]:
-        return [_rate(done, self.staff) for done in self.completed]
+        return [percent(done, self.staff) for done in self.completed]
 
     @property
     def completed_and_rates(self) -> list[tuple[int, int]]:
@@ -99,7 +99,7 @@ def ambassador_overview(*, manager, organisations: list[Organisation]) -> Ambass
     scope = staff_in_scope(manager).filter(profile__organisation__in=organisations)
     staff_total = scope.count()
     since = timezone.now() - timedelta(days=AMBASSADOR_PERIOD_DAYS)
-    levels = {level.rank: translated(level.name) for level in Level.objects.order_by("rank")}
+    levels = {level.rank: level.name for level in Level.objects.order_by("rank")}
     per_level = dict(
         AmbassadorProfile.objects.active()
         .filter(user__in=scope.values("pk"))
@@ -139,7 +139,7 @@ def ambassador_overview(*, manager, organisations: list[Organisation]) -> Ambass
     return AmbassadorOverview(
         available=True,
         active_ambassadors=active,
-        active_ambassadors_rate=_rate(active, staff_total),
+        active_ambassadors_rate=percent(active, staff_total),
         staff_per_level=funnel,
         verified_actions_over_time=sorted(per_week.items()),
         verification_backlog=backlog,
@@ -172,7 +172,7 @@ class Overview:
                 ],
             },
             "organisations": {
-                "labels": [o.organisation.name for o in self.by_organisation],
+                "labels": [o.organisation.label for o in self.by_organisation],
                 "datasets": [
                     {
                         "label": summary.title,
@@ -182,7 +182,7 @@ class Overview:
                 ],
             },
             "overdue": {
-                "labels": [o.organisation.name for o in self.by_organisation],
+                "labels": [o.organisation.label for o in self.by_organisation],
                 "datasets": [
                     {"label": _("Overdue"), "data": [o.overdue for o in self.by_organisation]}
                 ],
@@ -242,7 +242,7 @@ class Overview:
         return [*headers, _("Overdue")]
 
     def organisation_cells(self, summary: OrganisationSummary) -> list:
-        cells = [summary.organisation.name, summary.organisation.country, summary.staff]
+        cells = [summary.organisation.label, summary.organisation.country, summary.staff]
         for done, rate in zip(summary.completed, summary.rates, strict=True):
             cells += [done, rate]
         return [*cells, summary.overdue]

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambassadors.models import Action, Assignment, StaffProfile, staff_in_scope
-from ambassadors.reports.course import ProgressStatus, Table, _rate, status_expression
+from ambassadors.reports.course import ProgressStatus, Table, status_expression
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status, SubqueryCount
+from courses.progress import completion_percent
 from courses.titles import Titles
 
 
@@ -127,8 +128,8 @@ def person_report(*, person, today: date | None = None) -> PersonReport:
         .order_by("title", "language")
     )
     for course in courses:
-        course.progress = (
-            100 if course.completed_at else min(100, _rate(course.steps_done, course.steps_total))
+        course.progress = completion_percent(
+            done=course.steps_done, total=course.steps_total, completed=bool(course.completed_at)
         )
     attempts = list(
         QuizAttempt.objects.filter(user=person, quiz__course__status=Status.PUBLISHED)

@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courses.models import Choice, Lesson, Module, Question, Quiz, Status
-from courses.publishing import course_publish_problems, quiz_problem, quiz_valid_count
+from courses.publishing import (
+    course_publish_problems,
+    question_shape_problem,
+    quiz_problem,
+    quiz_valid_count,
+)
 
 ROWS = {
     "text": forms.Textarea(attrs={"rows": 3, "cols": 80}),
@@ -24,8 +29,15 @@ ROWS = {
 
 
 class ChoiceInlineFormSet(nested_admin.formsets.NestedInlineFormSet):
-    """A single-choice or true/false question has exactly one correct choice; a
-    multiple-answer question at least one; every question at least two choices."""
+    """The choices of one question must give it an answerable shape (see
+    ``publishing.question_shape_problem``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On the quiz page the questions come with their choices (one query for all).
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+        if "choices" in prefetched and not self.is_bound:
+            self.queryset = self.instance.choices.all()
 
     def _question_kept(self) -> bool:
         """False for a question row left empty or marked for deletion on the quiz page."""
@@ -51,20 +63,13 @@ class ChoiceInlineFormSet(nested_admin.formsets.NestedInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        correct = sum(1 for data in kept if data.get("is_correct"))
-        kind = self.instance.kind
-        if len(kept) < 2:
-            raise forms.ValidationError(_("A question needs at least two choices."))
-        if kind == Question.Kind.TRUE_FALSE and len(kept) != 2:
-            raise forms.ValidationError(_("A true/false question has exactly two choices."))
-        if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
-            raise forms.ValidationError(
-                _("A single-choice or true/false question needs exactly one correct choice.")
-            )
-        if kind == Question.Kind.MULTIPLE and correct < 1:
-            raise forms.ValidationError(
-                _("A multiple-answer question needs at least one correct choice.")
-            )
+        problem = question_shape_problem(
+            kind=self.instance.kind,
+            choices=len(kept),
+            correct=sum(1 for data in kept if data.get("is_correct")),
+        )
+        if problem:
+            raise forms.ValidationError(problem)
 
 
 class CompactTextMixin:
@@ -96,6 +101,9 @@ class QuestionInline(CompactTextMixin, nested_admin.NestedStackedInline):
     sortable_field_name = "order"
     show_change_link = True
     inlines = [ChoiceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("choices")
 
 
 def posted_questions(data, prefix: str = "questions") -> int | None:

@@ -29,6 +29,7 @@ from courses.models import (
 from courses.translations import (
     content_changed,
     course_duplicate,
+    item_counterparts,
     stale_counts,
     translation_languages,
     translations_mark_reviewed,
@@ -277,20 +278,7 @@ class LessonAdmin(TranslationFlagsMixin, PreviewAsLearnerMixin, admin.ModelAdmin
         if not obj.pk:
             return "—"
         course = obj.module.course
-        same = Lesson.objects.select_related("module__course").filter(
-            module__key=obj.module.key, key=obj.key
-        )
-        keyed = bool(obj.key and obj.module.key)
-        original = (
-            same.filter(module__course_id=course.translation_of_id).first()
-            if keyed and course.is_translation
-            else None
-        )
-        matches = (
-            [(m, m.module.course) for m in same.filter(module__course__translation_of=course)]
-            if keyed and not course.is_translation
-            else []
-        )
+        original, matches = item_counterparts(obj)
         return self._translation_panel(
             obj, is_translation=course.is_translation, original=original, matches=matches
         )

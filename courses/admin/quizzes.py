@@ -19,6 +19,7 @@ from courses.preview import preview_grade, preview_questions
 from courses.statistics import quiz_statistics
 from courses.translations import (
     content_changed,
+    item_counterparts,
     translations_mark_reviewed,
 )
 
@@ -156,7 +157,7 @@ class QuizAdmin(TranslationFlagsMixin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, admin.ModelAdmin):
+class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, nested_admin.NestedModelAdmin):
     list_display = ["short_text", "quiz", "kind", "order", "needs_update"]
     list_filter = [NeedsUpdateFilter, "kind", "quiz__course__language", "quiz__course"]
     list_select_related = ["quiz"]
@@ -184,20 +185,7 @@ class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, admin.ModelAdmin):
         if not obj.pk:
             return "—"
         course = obj.quiz.course
-        same = Question.objects.select_related("quiz__course").filter(
-            quiz__key=obj.quiz.key, key=obj.key
-        )
-        keyed = bool(obj.key and obj.quiz.key)
-        original = (
-            same.filter(quiz__course_id=course.translation_of_id).first()
-            if keyed and course.is_translation
-            else None
-        )
-        matches = (
-            [(m, m.quiz.course) for m in same.filter(quiz__course__translation_of=course)]
-            if keyed and not course.is_translation
-            else []
-        )
+        original, matches = item_counterparts(obj)
         return self._translation_panel(
             obj, is_translation=course.is_translation, original=original, matches=matches
         )

@@ -79,6 +79,10 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # read-only; revoking is the one change, through its action
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Revoked, never deleted: the public verification page must keep saying "revoked".
+        return False
+
     @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
     def is_valid_display(self, obj: Certificate) -> bool:
         return obj.is_valid

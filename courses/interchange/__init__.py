@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from courses.publishing import question_shape_problem
+
 # A pasted text or an uploaded file larger than this is refused before it is read.
 MAX_QUESTIONS_BYTES = 512 * 1024
 MAX_COURSE_BYTES = 2 * 1024 * 1024
@@ -61,17 +63,12 @@ class ParseResult:
 def choice_problem(kind: str, choices: list[ParsedChoice]) -> str | None:
     """Why a question of ``kind`` with these choices cannot be saved, or None.
 
-    The same rules as the admin's question form (courses/admin.py, ChoiceInlineFormSet).
+    The shape rule is ``publishing.question_shape_problem`` (also the admin's); then texts.
     """
     correct = sum(1 for choice in choices if choice.correct)
-    if len(choices) < 2:
-        return _("A question needs at least two choices.")
-    if kind == "true_false" and len(choices) != 2:
-        return _("A true/false question has exactly two choices.")
-    if kind in ("single", "true_false") and correct != 1:
-        return _("A single-choice or true/false question needs exactly one correct choice.")
-    if kind == "multiple" and correct < 1:
-        return _("A multiple-answer question needs at least one correct choice.")
+    problem = question_shape_problem(kind=kind, choices=len(choices), correct=correct)
+    if problem:
+        return problem
     if any(not choice.text.strip() for choice in choices):
         return _("Every choice needs a text.")
     if any(len(choice.text) > 500 for choice in choices):

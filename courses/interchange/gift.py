@@ -109,7 +109,8 @@ def _weight(body: str, offset: int) -> tuple[float | None, str]:
         return None, body
     match = WEIGHT.match(body)
     if not match:
-        raise _Refused(offset, _("a weight is written %50% (a number between two % signs)."))
+        # xgettext:no-python-format
+        raise _Refused(offset, _("a weight is a number between two percent signs, as in ~%50%."))
     return float(match.group(1)), body[match.end() :]
 
 

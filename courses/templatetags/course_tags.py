@@ -1,6 +1,7 @@
 from django import template
 
 from courses import blocks, markdown
+from courses.progress import percent
 
 register = template.Library()
 
@@ -17,10 +18,10 @@ def lesson_body(context, lesson):
     return blocks.render_lesson(lesson, context["request"])
 
 
-@register.filter
-def percent(done: int, total: int) -> int:
+@register.filter(name="percent")
+def percent_filter(done: int, total: int) -> int:
     """Whole percentage of ``done`` out of ``total`` (0 when there is nothing to do)."""
-    return round(100 * done / total) if total else 0
+    return percent(done, total)
 
 
 @register.filter

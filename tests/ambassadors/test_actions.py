@@ -1,6 +1,7 @@
 """Logging actions: evidence links, weekly caps, automatic actions once, and who sees what."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -269,3 +270,36 @@ def test_action_detail_shows_the_decisions(client, member, trainer):
     assert client.get(reverse("ambassadors:leave")).status_code == 200
     assert client.get(reverse("ambassadors:privacy")).status_code == 200
     assert client.get(reverse("ambassadors:checklist")).status_code == 200
+
+
+BIDI = ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("control", BIDI)
+def test_action_log_link_with_bidi_controls_is_refused(member_client, control):
+    """``https://facebook.com/p/abc‮gnp.exe`` displayed reversed ("…abcexe.png") in the
+    trainer's queue."""
+    for url in (
+        f"https://www.facebook.com/p/abc{control}gnp.exe",
+        f"https://www.facebook.com/p/abc{quote(control)}gnp.exe",  # percent-encoded
+    ):
+        response = member_client.post(reverse("ambassadors:action-new"), form_data(url=url))
+        assert response.status_code == 200
+        assert "change the direction of the text" in response.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_bidi_controls_are_removed_from_notes_and_decisions(member_client, member, trainer):
+    from django.test import Client
+
+    note = "Posted \u202eevil\u202c text \u2067here\u2069"
+    member_client.post(reverse("ambassadors:action-new"), form_data(note=note))
+    action = Action.objects.get(user=member.user)
+    assert action.note == "Posted evil text here"
+    reviewer = Client()
+    reviewer.force_login(trainer)
+    reviewer.post(
+        reverse("ambassadors:review-decide", args=[action.pk]),
+        {"decision": "returned", "note": "Fix \u202egnp.exe"},
+    )
+    assert action.decisions.get().note == "Fix gnp.exe"

@@ -60,8 +60,15 @@ def test_admin_changing_a_threshold_recomputes_levels(admin_client, climber):
     profile = climber(4)
     relay = Level.objects.get(rule=Level.Rule.RELAY)
     data = {
-        "name": "Relay",
-        "description": relay.description,
+        # one name and description per language (django-modeltranslation's admin)
+        **{
+            f"name_{code}": getattr(relay, f"name_{code}")
+            for code in ("en", "fr", "es", "pt", "it")
+        },
+        **{
+            f"description_{code}": getattr(relay, f"description_{code}")
+            for code in ("en", "fr", "es", "pt", "it")
+        },
         "course_key": "",
         "required_count": 3,
         "months": relay.months,
@@ -110,3 +117,19 @@ def test_admin_index_lists_models_under_headings_that_say_what_they_hold(admin_c
     assert "Quizzes" in sections["Course content"]
     assert "Certificates" in sections["Learning records"]
     assert "Certificates" not in sections["Course content"]
+
+
+def test_admin_cannot_delete_an_awarded_badge_only_revoke_it(admin_client, climber):
+    """A deleted award's assertion answered a 404 page instead of 410 "revoked"."""
+    award = BadgeAward.objects.filter(user=climber(2).user).first()
+    assert admin_client.get(f"/admin/ambassadors/badgeaward/{award.pk}/delete/").status_code == 403
+    changelist = admin_client.get("/admin/ambassadors/badgeaward/")
+    assert "delete_selected" not in changelist.content.decode()
+    admin_client.post(
+        "/admin/ambassadors/badgeaward/",
+        {"action": "delete_selected", "_selected_action": [award.pk], "post": "yes"},
+    )
+    assert BadgeAward.objects.filter(pk=award.pk).exists()
+    assert (
+        admin_client.get(reverse("badges:assertion", kwargs={"award": award.pk})).status_code == 200
+    )

@@ -63,3 +63,17 @@ def test_write_xlsx_memory_stays_flat_as_rows_grow():
     # without constant_memory, 20,000 rows hold every cell object and use many MiB more.
     small, large = _peak_kib(2_000), _peak_kib(20_000)
     assert large < small + 2_048, (small, large)
+
+
+def test_csv_cells_stay_whole_in_a_spreadsheet_that_splits_at_semicolons():
+    """Excel configured for French, Spanish, Portuguese or Italian reads CSV files with ";" as
+    the separator: "Semi;=1+1" once became a cell "=1+1" there."""
+    import csv
+
+    text = "".join(csv_lines(["Name", "Note"], [["Semi;=1+1", "a; @SUM(A1)"], ["x;-2", 3]]))
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    cells = [cell.strip() for row in rows for cell in row]
+    assert "Semi" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))], cells
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[1] == ["Semi;'=1+1", "a;' @SUM(A1)"]

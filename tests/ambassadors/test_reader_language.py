@@ -130,3 +130,16 @@ def test_chart_data_is_json_in_the_reader_language(client, scene):
     payload = page[page.index(">", start) + 1 : page.index("</script>", start)]
     data = json.loads(payload)
     assert data["courses"]["labels"] == [PT_TITLE]
+
+
+def test_open_badges_json_stays_in_the_issuers_language_unless_asked(client):
+    url = reverse("badges:class-json", kwargs={"slug": "level-1-trained"})
+    client.cookies["django_language"] = "fr"
+    document = json.loads(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content)
+    assert document["name"] == "Level 1 · Trained"
+    assert document["criteria"]["narrative"].startswith("Completed the social-media course")
+    document = json.loads(client.get(url + "?lang=fr").content)
+    assert document["name"] == "Niveau 1 · Formé"
+    assert document["criteria"]["narrative"].startswith("A terminé le cours")
+    page = client.get(reverse("badges:class", kwargs={"slug": "level-1-trained"}))
+    assert "Niveau 1 · Formé" in page.content.decode()  # the page speaks the reader's language

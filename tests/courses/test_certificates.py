@@ -258,3 +258,19 @@ def test_certificate_pdf_keeps_the_longest_name_inside_its_box(learner, course, 
         assert size >= 7
     title = [(y, size) for text, _x, y, size in runs if text.startswith("Social") and y < below]
     assert title and all(date + 15 * 0.8 < y - 0.25 * s and y + 0.8 * s < below for y, s in title)
+
+
+@pytest.mark.django_db
+def test_certificate_cannot_be_deleted_in_the_admin_only_revoked(admin_client, learner, course):
+    """A deleted certificate's verification page would say "not found", not "revoked"."""
+    complete(learner, course)
+    certificate = Certificate.objects.get(user=learner)
+    delete = reverse("admin:courses_certificate_delete", args=[certificate.pk])
+    assert admin_client.get(delete).status_code == 403
+    changelist = reverse("admin:courses_certificate_changelist")
+    assert "delete_selected" not in admin_client.get(changelist).content.decode()
+    admin_client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [certificate.pk], "post": "yes"},
+    )
+    assert Certificate.objects.filter(pk=certificate.pk).exists()

@@ -128,7 +128,7 @@ def test_a_question_without_a_right_choice_saves_nothing():
     for choice in data["modules"][0]["quiz"]["questions"][1]["choices"]:
         choice["correct"] = False
     problems = _refused(yaml.dump(data, allow_unicode=True))
-    assert "needs exactly one correct choice, has 0" in problems[0]
+    assert "needs exactly one correct choice. (3 choices, 0 correct)" in problems[0]
     assert not Lesson.objects.exists()  # the lessons loaded before the question are rolled back
 
 

@@ -163,3 +163,15 @@ def test_who_may_import_and_export(client, quiz, course):
     learner = make_user("someone")
     client.force_login(learner)
     assert {client.get(url).status_code for url in urls} == {302}  # to the admin login
+
+
+@pytest.mark.django_db
+def test_import_pages_run_a_fixed_number_of_queries(
+    trainer_client, quiz, django_assert_num_queries
+):
+    url = _import_url(quiz)
+    trainer_client.get(url)  # the session and permissions are cached from here on
+    with django_assert_num_queries(4):
+        trainer_client.get(url)
+    with django_assert_num_queries(5):  # whatever the number of questions pasted
+        trainer_client.post(url, {"format": "gift", "text": GIFT * 5, "preview": "1"})

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from courses.models import Choice, Course, Lesson, Module, Question, Quiz, Status
 from tests.admin_forms import change_form_data
-from tests.factories import make_course
+from tests.factories import make_course, make_question
 
 
 def new_quiz_data(course, questions: list[list[tuple[str, bool]]], **fields) -> dict:
@@ -174,3 +174,18 @@ def test_saving_a_question_returns_to_its_quiz(trainer_client, course):
     response = trainer_client.post(url, data)
     assert response["Location"] == reverse("admin:courses_quiz_change", args=[question.quiz_id])
     assert "Reworded?" in trainer_client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_quiz_page_queries_do_not_grow_with_its_questions(
+    trainer_client, quiz, django_assert_num_queries
+):
+    url = reverse("admin:courses_quiz_change", args=[quiz.pk])
+    trainer_client.get(url)  # the session and permissions are cached from here on
+    with django_assert_num_queries(8):
+        assert trainer_client.get(url).status_code == 200
+    quiz.questions.update(key="")
+    for _ in range(4):
+        make_question(quiz, right=1, wrong=3)
+    with django_assert_num_queries(8):
+        assert "Question" in trainer_client.get(url).content.decode()

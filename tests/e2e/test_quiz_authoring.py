@@ -8,7 +8,7 @@ number of clicks is printed. Then the questions are reordered by drag and drop.
 import pytest
 from playwright.sync_api import expect
 
-from courses.models import Choice, Question, Quiz, Status
+from courses.models import Choice, Lesson, Question, Quiz, Status
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, make_course, make_user
 
@@ -103,7 +103,7 @@ def test_a_trainer_writes_a_quiz_on_one_page_and_a_learner_takes_it(
     assert csp_violations == []
 
 
-def test_questions_and_choices_are_reordered_by_drag_and_drop(
+def test_questions_choices_and_lessons_are_reordered_by_drag_and_drop(
     page, site_url, course, csp_violations
 ):
     quiz = Quiz.objects.create(
@@ -122,6 +122,11 @@ def test_questions_and_choices_are_reordered_by_drag_and_drop(
     handles.nth(2).drag_to(handles.nth(0), target_position={"x": 20, "y": 2})
     rows = page.locator("#questions-2-choices-group .djn-drag-handler:visible")
     rows.nth(2).drag_to(rows.nth(0), target_position={"x": 5, "y": 2})
+    # A row added by mistake is removed again (the links run no inline script).
+    page.get_by_role("link", name="Add another Question").click()
+    expect(handles).to_have_count(4)
+    page.locator("#questions-group h3 .djn-remove-handler:visible").last.click()
+    expect(handles).to_have_count(3)
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
 
@@ -132,4 +137,17 @@ def test_questions_and_choices_are_reordered_by_drag_and_drop(
     ]
     moved = Question.objects.get(text="Question 3?")
     assert moved.choices.order_by("order").first().text == "Wrong two 3"
+
+    # Lessons on their module's page, likewise (and modules on the course's page).
+    module = course.modules.get()
+    Lesson.objects.create(module=module, title="Second lesson", body="B", order=2)
+    page.goto(f"{site_url}/admin/courses/module/{module.pk}/change/")
+    lessons = page.locator("#lessons-group h3.djn-drag-handler:visible")
+    expect(lessons).to_have_count(2)
+    lessons.nth(1).drag_to(lessons.nth(0), target_position={"x": 20, "y": 2})
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    assert [x.title for x in module.lessons.order_by("order")] == ["Second lesson", "Lesson 1.1"]
+    page.goto(f"{site_url}/admin/courses/course/{course.pk}/change/")
+    expect(page.locator("#modules-group .djn-drag-handler:visible")).to_have_count(1)
     assert csp_violations == []

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ambassadors.models import Organisation
 from ambassadors.people.services import profile_change
+from dianova_training.bidi import without_bidi_controls
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -38,8 +39,13 @@ def sso_account_create(
     user = user_model(
         username=email,
         email=email,
-        first_name=first_name[: user_model._meta.get_field("first_name").max_length],
-        last_name=last_name[: user_model._meta.get_field("last_name").max_length],
+        # Names from the provider are free text: no bidi controls (dianova_training/bidi.py).
+        first_name=without_bidi_controls(first_name)[
+            : user_model._meta.get_field("first_name").max_length
+        ],
+        last_name=without_bidi_controls(last_name)[
+            : user_model._meta.get_field("last_name").max_length
+        ],
     )
     user.set_unusable_password()
     user.full_clean()

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors.people.models import Organisation
-from ambassadors.programme.models.ladder import translated
 
 
 class Platform(models.Model):
@@ -158,7 +157,7 @@ class ActionType(models.Model):
 
     @property
     def label(self) -> str:
-        return translated(self.name)
+        return self.name
 
 
 class ActionQuerySet(models.QuerySet):

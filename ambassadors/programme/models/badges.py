@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors.programme.models.actions import ActionType, Campaign
-from ambassadors.programme.models.ladder import LEVEL_COUNT, translated
+from ambassadors.programme.models.ladder import LEVEL_COUNT
 
 
 class BadgeClass(models.Model):
@@ -48,7 +48,7 @@ class BadgeClass(models.Model):
 
     @property
     def label(self) -> str:
-        return translated(self.name)
+        return self.name
 
 
 class BadgeCriterion(models.Model):

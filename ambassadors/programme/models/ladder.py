@@ -5,19 +5,16 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 LEVEL_COUNT = 6
 
 
 def translated(name: str) -> str:
-    """An admin-editable name in the reader's language when it is one of our defaults.
-
-    Default names (levels, action types, badges) are in the translation catalogue, so the
-    interface translates them; a name an admin typed is shown exactly as typed.
+    """Kept for callers written before the names were stored per language: ``name`` is
+    already in the reader's language (django-modeltranslation, see ambassadors/translation.py).
     """
-    return gettext(name) if name else name
+    return name
 
 
 class Level(models.Model):
@@ -86,7 +83,7 @@ class Level(models.Model):
 
     @property
     def label(self) -> str:
-        return translated(self.name)
+        return self.name
 
 
 class AmbassadorProfileQuerySet(models.QuerySet):

@@ -1,0 +1,55 @@
+"""The snapshot of a drawn quiz, defined once: the questions and choices as the learner sees
+them, in order (``attempt_start`` saves them; the trainer's preview keeps them unsaved), and how
+they are graded (``attempt_submit`` and the preview)."""
+
+import random
+from decimal import Decimal
+
+from .grading import question_credit, score_percent
+from .models import AttemptChoice, AttemptQuestion, Question
+
+
+def snapshot_rows(
+    questions: list[Question], *, shuffle_choices: bool, attempt=None
+) -> list[AttemptQuestion]:
+    """Unsaved snapshot rows of ``questions`` (numbered from 1 in the order given), each with
+    its choices in ``shown_choices`` (unsaved, shuffled when ``shuffle_choices``)."""
+    rows = []
+    for position, question in enumerate(questions, start=1):
+        row = AttemptQuestion(
+            attempt=attempt,
+            question=question,
+            order=position,
+            kind=question.kind,
+            scoring=question.scoring,
+            text=question.text,
+            feedback=question.feedback,
+        )
+        choices = list(question.choices.all())
+        if shuffle_choices:
+            random.shuffle(choices)
+        row.shown_choices = [
+            AttemptChoice(
+                choice=choice,
+                order=index,
+                text=choice.text,
+                is_correct=choice.is_correct,
+                explanation=choice.explanation,
+            )
+            for index, choice in enumerate(choices, start=1)
+        ]
+        rows.append(row)
+    return rows
+
+
+def snapshot_grade(questions: list[AttemptQuestion], picked: dict[int, set[int]]) -> Decimal:
+    """Set each snapshot question's ``credit`` for the ``picked`` choice ids (question id →
+    choice ids, from ``shown_choices``); return the score in percent."""
+    for question in questions:
+        question.credit = question_credit(
+            kind=question.kind,
+            scoring=question.scoring,
+            correct={c.pk for c in question.shown_choices if c.is_correct},
+            picked=picked.get(question.pk, set()),
+        )
+    return score_percent(question.credit for question in questions)
