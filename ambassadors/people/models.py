@@ -20,41 +20,34 @@ country_code_validator = RegexValidator(
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def _scope_of(self, user, *, permission: str, own: bool):
+        """The organisations ``user`` acts on with ``permission``: all for superusers and for
+        "manages the whole network", else those set in "manages organisations" (plus their
+        own with ``own``); none without the permission or a staff profile."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if not user.has_perm(permission):
+            return self.none()
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            return self.none()
+        if profile.manages_whole_network:
+            return self.all()
+        if not own:
+            return self.filter(managers=profile)
+        mine = Q(pk=profile.organisation_id) if profile.organisation_id else Q(pk__in=[])
+        return self.filter(mine | Q(managers=profile)).distinct()
+
     def visible_to(self, user):
         """The organisations whose staff ``user`` may see in reports (empty for most people)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if not user.has_perm("ambassadors.view_reports"):
-            return self.none()
-        profile = getattr(user, "profile", None)
-        if profile is None:
-            return self.none()
-        if profile.manages_whole_network:
-            return self.all()
-        return self.filter(managers=profile)
+        return self._scope_of(user, permission="ambassadors.view_reports", own=False)
 
     def reviewable_by(self, user):
-        """The organisations whose ambassador actions ``user`` may verify.
-
-        Trainers (permission ``verify_action``) review their own organisation plus the ones
-        set in "manages organisations" on their profile, or every organisation with
-        "manages the whole network"; superusers review everyone; anyone else, no one.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if not user.has_perm("ambassadors.verify_action"):
-            return self.none()
-        profile = getattr(user, "profile", None)
-        if profile is None:
-            return self.none()
-        if profile.manages_whole_network:
-            return self.all()
-        own = Q(pk=profile.organisation_id) if profile.organisation_id else Q(pk__in=[])
-        return self.filter(own | Q(managers=profile)).distinct()
+        """The organisations whose ambassador actions ``user`` may verify: trainers (permission
+        ``verify_action``) their own plus those they manage, or all (see ``_scope_of``)."""
+        return self._scope_of(user, permission="ambassadors.verify_action", own=True)
 
 
 class Organisation(models.Model):

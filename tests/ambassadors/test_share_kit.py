@@ -223,6 +223,18 @@ def test_admin_refuses_a_fake_image_and_a_missing_original_text(client, portugal
     assert not SharePost.objects.exists()
 
 
+def test_admin_refuses_a_link_with_bidi_controls(client, portugal, settings, tmp_path):
+    """Every member who shares the post would see a link showing another address."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_trainer("comms", organisation=portugal, is_staff=True))
+    response = client.post(
+        "/admin/ambassadors/sharepost/add/",
+        _admin_form(image=_png(), link="https://www.dianova.org/news/abc\u202egnp.exe"),
+    )
+    assert "change the direction of the text" in response.content.decode()
+    assert not SharePost.objects.exists()
+
+
 def test_preview_shows_drafts_to_authors_only(client, member, portugal):
     post = make_share_post(texts=TEXTS, status=SharePost.Status.DRAFT)
     url = reverse("ambassadors:share-preview", kwargs={"post": post.pk})
