@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from ambassadors.models import Platform
-from dianova_training.bidi import has_bidi_controls
+from dianova_training.bidi import check_link_direction
 
 MAX_LINK_LENGTH = 500
 # Characters a link to a post never contains, even percent-encoded: they only serve injection.
@@ -52,15 +52,7 @@ def check_post_link(url: str, *, platform: Platform | None, platforms: list[Plat
             _("Only web links starting with https:// (or http://) are accepted."),
             code="scheme",
         )
-    if has_bidi_controls(_decoded(url)):
-        raise ValidationError(
-            _(
-                "This link contains invisible characters that change the direction of the "
-                "text, so it would not show the address it leads to. Copy the post's address "
-                "again."
-            ),
-            code="bidi",
-        )
+    check_link_direction(url)
     decoded = _decoded(url).lower()
     if _SUSPICIOUS.search(_decoded(url)) or "script:" in decoded or "data:" in decoded:
         raise ValidationError(

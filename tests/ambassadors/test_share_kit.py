@@ -29,9 +29,13 @@ def member_client(client, member):
 
 def test_feed_is_for_programme_members_only(client, portugal):
     client.force_login(make_user(organisation=portugal))
-    response = client.get(FEED)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("ambassadors:programme")
+    response = client.get(FEED)  # what members get, and how to join
+    assert response.status_code == 200
+    assert "Join the programme to use this page" in response.content.decode()
+    assert 'data-testid="share-post"' not in response.content.decode()
+    post = make_share_post()
+    assert client.post(f"{FEED}{post.pk}/", {"target": "x"}).status_code == 302
+    assert not Share.objects.exists()
     client.logout()
     assert client.get(FEED).status_code == 302  # to the log-in page
 
@@ -220,6 +224,18 @@ def test_admin_refuses_a_fake_image_and_a_missing_original_text(client, portugal
         "/admin/ambassadors/sharepost/add/", _admin_form(link="javascript:alert(1)")
     )
     assert response.status_code == 200
+    assert not SharePost.objects.exists()
+
+
+def test_admin_refuses_a_link_with_bidi_controls(client, portugal, settings, tmp_path):
+    """Every member who shares the post would see a link showing another address."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_trainer("comms", organisation=portugal, is_staff=True))
+    response = client.post(
+        "/admin/ambassadors/sharepost/add/",
+        _admin_form(image=_png(), link="https://www.dianova.org/news/abc\u202egnp.exe"),
+    )
+    assert "change the direction of the text" in response.content.decode()
     assert not SharePost.objects.exists()
 
 

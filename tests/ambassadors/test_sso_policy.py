@@ -90,20 +90,25 @@ def test_login_page_queries(client, oidc_provider, django_assert_num_queries):
         assert client.get(reverse("login")).status_code == 200
 
 
-def test_a_provider_added_in_the_admin_gets_a_button_and_signs_in(
-    client, oidc_provider, ana, mapped_portugal, settings
-):
+def admin_app(settings, provider_id: str, name: str, server_url: str):
+    """The only provider: one added in the admin (none from the environment)."""
     from allauth.socialaccount.models import SocialApp
 
     settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = []
-    SocialApp.objects.create(
+    return SocialApp.objects.create(
         provider="openid_connect",
-        provider_id="dianova-it",
-        name="Dianova Italia",
+        provider_id=provider_id,
+        name=name,
         client_id=CLIENT_ID,
         secret="another-secret",
-        settings={"server_url": oidc_provider.url},
+        settings={"server_url": server_url},
     )
+
+
+def test_a_provider_added_in_the_admin_gets_a_button_and_signs_in(
+    client, oidc_provider, ana, mapped_portugal, settings
+):
+    admin_app(settings, "dianova-it", "Dianova Italia", oidc_provider.url)
     assert "Sign in with Dianova Italia" in page_text(client.get(reverse("login")))
     response = client.post(reverse("openid_connect_login", args=["dianova-it"]))
     callback = oidc_provider.authorize(response["Location"], ana)
@@ -128,3 +133,11 @@ def test_providers_come_from_the_environment(monkeypatch):
     assert app["provider_id"] == "microsoft" and app["name"] == "Microsoft 365"
     assert app["settings"]["server_url"] == "https://login.microsoftonline.com/t/v2.0"
     assert app["settings"]["verified_email_claim"] == "xms_edov"
+
+
+def test_a_mistyped_provider_address_leaves_the_login_page_working(client, settings):
+    """An address Python cannot parse ("https://[::1") raised ValueError: a 500 for everyone."""
+    admin_app(settings, "typo", "Typo ID", "https://[::1")
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Sign in with Typo ID" in page_text(response)

@@ -30,7 +30,10 @@ PROVIDER_FAILURES = (requests.RequestException, InvalidIdToken, KeyError)
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:  # "https://[::1": a mistyped provider address is no reason for a 500
+        return ""
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
 
 

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from dianova_training.bidi import check_link_direction
+
 from .models import SharePost, SharePostText
 
 
@@ -35,8 +37,20 @@ class SharePostTextInline(admin.StackedInline):
     fields = ["language", "title", "text", "image_alt"]
 
 
+class SharePostForm(forms.ModelForm):
+    class Meta:
+        model = SharePost
+        fields = ["link"]  # the admin adds the others from its fieldsets
+
+    def clean_link(self) -> str:
+        link = self.cleaned_data["link"]
+        check_link_direction(link)  # shown to every member who shares it
+        return link
+
+
 @admin.register(SharePost)
 class SharePostAdmin(admin.ModelAdmin):
+    form = SharePostForm
     inlines = [SharePostTextInline]
     list_display = ["name", "status", "publish_at", "ends_at", "campaign", "original_language"]
     list_filter = ["status", "campaign", "original_language"]
