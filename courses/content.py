@@ -16,6 +16,7 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
+from . import structure
 from .models import Choice, Course, Lesson, Module, Question, Quiz, Status
 from .publishing import question_shape_problem
 from .translations import content_changed, translations_flag_stale
@@ -222,6 +223,7 @@ def _load_version(data: dict, original: Course | None) -> tuple[Course, Changes]
         quiz_keys.append(_load_quiz(course, None, data["final_quiz"], 1, changes).key)
     course.modules.exclude(key__in=module_keys).update(status=Status.DRAFT)
     course.quizzes.exclude(key__in=quiz_keys).update(status=Status.DRAFT)
+    structure.bump(course.pk)  # the bulk updates above send no signal
     return course, changes
 
 

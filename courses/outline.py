@@ -1,9 +1,10 @@
 """The learner's map of one course: modules, their steps, what is done and what comes next.
 
-Built from a fixed number of queries (modules, lessons, quizzes, the learner's completions,
-the learner's passed quizzes) whatever the size of the course and its number of language
-versions. A step is done when the learner did it, or its keyed match, in any language version
-of the course (``courses/family.py``).
+Built from the course's cached structure (``courses/structure.py``: no query once cached for
+this version of the course) and the learner's record, read in one query whatever the size of
+the course and its number of language versions; only the record is the learner's. A step is
+done when the learner did it, or its keyed match, in any language version of the course
+(``courses/family.py``).
 
 It is also the one source of truth for sequencing: in a course whose steps unlock in order,
 each step says whether it is ``locked`` and why, and the views refuse every URL of a locked
@@ -14,25 +15,26 @@ pages show.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .family import family_record
-from .models import Course, Lesson, Module, Quiz
+from .models import Course, Lesson, Quiz
 from .progress import percent
+from .structure import LessonItem, ModuleItem, QuizItem, course_structure
 
 
 @dataclass
 class Step:
     kind: str  # "lesson", "activity" or "quiz"
-    obj: Lesson | Quiz
+    obj: LessonItem | QuizItem
     url: str
     done: bool
     required: bool = True
     locked: bool = False
     locked_reason: str = ""
-    module: Module | None = None
+    module: ModuleItem | None = None
+    current: bool = False  # the page being shown (marked by ``CourseOutline.mark_current``)
 
     @property
     def title(self) -> str:
@@ -53,13 +55,15 @@ class Step:
             return self.title
         return template % {"title": self.title}
 
-    def is_for(self, obj: Lesson | Quiz) -> bool:
-        return type(self.obj) is type(obj) and self.obj.pk == obj.pk
+    def is_for(self, obj) -> bool:
+        """Whether this step is ``obj`` (a Lesson or Quiz, or their cached items)."""
+        is_quiz = isinstance(obj, Quiz | QuizItem)
+        return self.obj.pk == obj.pk and (self.kind == "quiz") == is_quiz
 
 
 @dataclass
 class ModuleOutline:
-    module: Module | None
+    module: ModuleItem | None
     steps: list[Step] = field(default_factory=list)
 
     @property
@@ -100,11 +104,18 @@ class CourseOutline:
     @property
     def reading_minutes(self) -> int:
         """Estimated reading time of every lesson of the course."""
-        return sum(s.obj.reading_minutes for s in self.steps if isinstance(s.obj, Lesson))
+        return sum(s.obj.reading_minutes for s in self.steps if s.kind != "quiz")
 
     def step_for(self, obj: Lesson | Quiz) -> Step | None:
         """The step of ``obj`` in this outline (None when it is not part of it)."""
         return next((s for s in self.steps if s.is_for(obj)), None)
+
+    def mark_current(self, obj: Lesson | Quiz) -> Step | None:
+        """Mark the step of the page shown (the outline highlights it); returns it."""
+        step = self.step_for(obj)
+        if step is not None:
+            step.current = True
+        return step
 
     def neighbours(self, obj: Lesson | Quiz) -> tuple[Step | None, Step | None]:
         steps = self.steps
@@ -117,43 +128,37 @@ class CourseOutline:
 
 
 def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: bool = False):
-    """The outline of ``course`` for ``user``; drafts included only for previewing trainers."""
-    lessons = Lesson.objects.all() if include_drafts else Lesson.objects.published()
-    quizzes = Quiz.objects.all() if include_drafts else Quiz.objects.published()
-    modules_qs = Module.objects.filter(course=course)
-    if not include_drafts:
-        modules_qs = modules_qs.published()
-    modules = list(
-        modules_qs.prefetch_related(
-            Prefetch("lessons", queryset=lessons.order_by("order", "pk")),
-            Prefetch("quizzes", queryset=quizzes.order_by("order", "pk")),
-        )
-    )
-    final_quizzes = list(quizzes.filter(course=course, module__isnull=True).order_by("order", "pk"))
+    """The outline of ``course`` for ``user``; drafts included only for previewing trainers.
+
+    The structure comes from the cache of this course version; the learner's record from
+    one query (never cached: it is only ever this learner's, read on this request)."""
+    structure = course_structure(course, include_drafts=include_drafts)
     # What the learner did in any language version counts here (matched by keys).
     record = family_record(user, course)
+    slug = course.slug
 
-    def lesson_step(lesson: Lesson, module: Module) -> Step:
-        url = reverse("courses:lesson", kwargs={"course": course.slug, "lesson": lesson.pk})
-        return Step(lesson.kind, lesson, url, record.lesson_done(lesson, module.key))
+    def lesson_step(lesson: LessonItem, module: ModuleItem) -> Step:
+        url = reverse("courses:lesson", kwargs={"course": slug, "lesson": lesson.pk})
+        done = record.lesson_done(lesson, lesson.module_key)
+        return Step(lesson.kind, lesson, url, done, module=module)
 
-    def quiz_step(quiz: Quiz) -> Step:
-        url = reverse("courses:quiz", kwargs={"course": course.slug, "quiz": quiz.pk})
-        return Step("quiz", quiz, url, record.quiz_passed(quiz), required=quiz.required)
+    def quiz_step(quiz: QuizItem, module: ModuleItem | None) -> Step:
+        url = reverse("courses:quiz", kwargs={"course": slug, "quiz": quiz.pk})
+        done = record.quiz_passed(quiz)
+        return Step("quiz", quiz, url, done, required=quiz.required, module=module)
 
     outline = [
         ModuleOutline(
             module,
-            [lesson_step(lesson, module) for lesson in module.lessons.all()]
-            + [quiz_step(quiz) for quiz in module.quizzes.all()],
+            [lesson_step(lesson, module) for lesson in lessons]
+            + [quiz_step(quiz, module) for quiz in quizzes],
         )
-        for module in modules
+        for module, lessons, quizzes in structure.modules
     ]
-    if final_quizzes:
-        outline.append(ModuleOutline(None, [quiz_step(q) for q in final_quizzes]))
-    for part in outline:
-        for step in part.steps:
-            step.module = part.module
+    if structure.final_quizzes:
+        outline.append(
+            ModuleOutline(None, [quiz_step(quiz, None) for quiz in structure.final_quizzes])
+        )
     if course.sequential:
         _lock_in_order(outline)
     return CourseOutline(course, outline)

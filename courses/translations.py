@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import structure
 from .models import Choice, Course, Lesson, Module, Question, Quiz, Status
 
 # Fields whose change does not alter what a translation says: position, publication, identity.
@@ -183,6 +184,7 @@ def _ensure_keys(course: Course) -> None:
         for item in keyless:
             item.key = f"{prefix}-{item.pk}"
         model.objects.bulk_update(keyless, ["key"])
+    structure.bump(course.pk)  # keys are part of the cached structure; bulk_update signals nothing
 
 
 def _unique_slug(base: str) -> str:
@@ -262,4 +264,5 @@ def course_duplicate(*, course: Course, language: str) -> Course:
     Choice.objects.bulk_create(
         [_copy(choice, question_id=question_map[choice.question_id]) for choice in choices]
     )
+    structure.bump(copy.pk)  # bulk_create signals nothing
     return copy

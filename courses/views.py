@@ -133,7 +133,8 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
     if refused := _refuse_if_locked(request, course_obj, lesson_obj, outline):
         return refused
     previous, following = outline.neighbours(lesson_obj)
-    done = any(s.done for s in outline.steps if s.obj == lesson_obj)
+    step = outline.mark_current(lesson_obj)
+    done = step is not None and step.done
     return render(
         request,
         "courses/lesson_detail.html",

@@ -110,6 +110,9 @@ class Course(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped by every change to the course's modules, lessons and quizzes (courses/structure.py):
+    # the key of its cached structure, read with the course row itself.
+    structure_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CourseQuerySet.as_manager()
 

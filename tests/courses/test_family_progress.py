@@ -136,7 +136,8 @@ def test_keyless_items_count_in_the_original_only():
 def outline_of(user, course):
     from courses.outline import build_outline
 
-    return build_outline(course, user)
+    # The course row as a request reads it (its structure version with it).
+    return build_outline(Course.objects.get(pk=course.pk), user)
 
 
 def test_outline_counts_steps_done_in_another_language(family):
@@ -164,7 +165,9 @@ def test_a_step_only_in_one_version_counts_only_there(family):
     assert (outline_of(user, english).steps_done, outline_of(user, english).steps_total) == (1, 7)
     assert (outline_of(user, original).steps_done, outline_of(user, original).steps_total) == (0, 6)
     # A keyless lesson matches only itself, even with a twin of the same title elsewhere.
-    Lesson.objects.filter(module__course=original, key="m1-l2").update(key="")
+    keyless = lesson(original, "m1-l2")
+    keyless.key = ""
+    keyless.save()  # as the admin does: the course's structure version moves on
     lesson_complete(user=user, lesson=lesson(english, "m1-l2"))
     assert outline_of(user, original).steps_done == 0
     assert outline_of(user, english).steps_done == 2
