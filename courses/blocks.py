@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import markdown
@@ -55,15 +56,17 @@ def render_lesson(lesson: Lesson, request: HttpRequest) -> SafeString:
         found.append(match.group(1))
         return f"\n\n{_token(len(found) - 1)}\n\n"
 
-    html = str(markdown.render(BLOCK.sub(placeholder, lesson.body or "")))
+    html = markdown.render(BLOCK.sub(placeholder, lesson.body or ""))  # sanitised: safe
     if not found:
-        return mark_safe(html)  # noqa: S308 - sanitised by markdown.render
+        return html
     with translation.override(lesson.module.course.language):
         for index, name in enumerate(found):
             provider = _providers.get(name)
-            block = provider(request, lesson) if provider else ""
-            html = html.replace(f"<p>{_token(index)}</p>", str(block), 1)
-    return mark_safe(html)  # noqa: S308 - sanitised Markdown plus provider templates
+            # A provider's template output is safe; anything else it returns is escaped.
+            block = conditional_escape(provider(request, lesson) if provider else "")
+            html = html.replace(f"<p>{_token(index)}</p>", block, 1)
+    # Sanitised Markdown with escaped-or-template blocks put in place of their tokens.
+    return mark_safe(html)  # noqa: S308
 
 
 def consent_form(request: HttpRequest, lesson: Lesson) -> str:

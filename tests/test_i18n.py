@@ -193,7 +193,7 @@ def test_password_reset_email_in_the_chosen_language(client, learner):
     switch(client, "fr")
     client.post(reverse("password_reset"), {"email": learner.email})
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Dianova Training\u00a0: choisissez un nouveau mot de passe"
+    assert mail.outbox[0].subject == "Dianova Training\u202f: choisissez un nouveau mot de passe"
     assert "Quelqu’un (vous, nous l’espérons)" in mail.outbox[0].body
 
 
@@ -274,3 +274,20 @@ def test_programme_rows_are_translated_in_the_database(language):
                     untranslated.append((model.__name__, row.pk, field))
     assert untranslated == []
     assert Level.objects.count() == 6
+
+
+FRENCH_SPACED = re.compile(
+    r"[ \u00a0][:;?!]|(?<=[\w»)])[;?!]|(?<=[\w»)]):(?=\s|$)|«(?!\u202f)|(?<!\u202f)»"
+)
+NOT_PROSE = re.compile(r"<[^>]*>|https?://\S+|%\([a-z_]+\)[sd]|\{[^}]*\}")
+
+
+def test_french_interface_follows_french_typography():
+    """A narrow no-break space (U+202F) before : ; ? ! and inside « », as French typesetting
+    wants ("Suivant : …", "Temps restant : …"), never a plain space that can break the line."""
+    wrong = []
+    for entry in polib.pofile(str(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po")):
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if FRENCH_SPACED.search(NOT_PROSE.sub(" ", text)):
+                wrong.append(text)
+    assert wrong == []

@@ -314,3 +314,15 @@ def test_assignment_made_in_the_admin_reaches_the_organisation(admin_client, sce
     delete_url = reverse("admin:ambassadors_assignment_delete", args=[assignment.pk])
     admin_client.post(delete_url, {"post": "yes"})
     assert not Enrolment.objects.get(user=scene["ana"], course=scene["assigned"]).assigned
+
+
+@pytest.mark.django_db
+def test_assignment_unknown_people_are_quoted_by_an_excerpt(client, scene):
+    """A pasted 1 MB "name" was echoed whole in the error message."""
+    client.force_login(scene["manager_pt"])
+    huge = "x" * 1_000_000 + "z"
+    response = client.post(ASSIGNMENTS, {"course": scene["assigned"].pk, "people": huge})
+    page = response.content.decode()
+    assert "Not found among the staff you manage: " + "x" * 40 + "…" in page
+    # The field itself shows what was typed; the error quotes no more than the excerpt.
+    assert page.count("x" * 999_999 + "z") == 1

@@ -29,9 +29,13 @@ def member_client(client, member):
 
 def test_feed_is_for_programme_members_only(client, portugal):
     client.force_login(make_user(organisation=portugal))
-    response = client.get(FEED)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("ambassadors:programme")
+    response = client.get(FEED)  # what members get, and how to join
+    assert response.status_code == 200
+    assert "Join the programme to use this page" in response.content.decode()
+    assert 'data-testid="share-post"' not in response.content.decode()
+    post = make_share_post()
+    assert client.post(f"{FEED}{post.pk}/", {"target": "x"}).status_code == 302
+    assert not Share.objects.exists()
     client.logout()
     assert client.get(FEED).status_code == 302  # to the log-in page
 

@@ -18,12 +18,11 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Share, ShareClick, ShareDayKey, ShareLink, ShareVisit
+from .models import Share, ShareDayKey, ShareLink, ShareVisit
 from .services import share_verify_on_first_click
 
 # Link-preview fetchers and crawlers announce themselves in their user agent. "WhatsApp",
@@ -104,22 +103,37 @@ def rate_limited(request: HttpRequest) -> bool:
     return count > limit
 
 
+# Both statements work on PostgreSQL and SQLite; their tables are the models' (db_table).
+_INSERT_VISIT = (
+    "INSERT INTO ambassadors_sharevisit (day, digest) VALUES (%s, %s) "
+    "ON CONFLICT (day, digest) DO NOTHING"
+)
+_ADD_CLICK = (
+    "INSERT INTO ambassadors_shareclick (link_id, target, day, clicks) VALUES (%s, %s, %s, 1) "
+    "ON CONFLICT (link_id, target, day) DO UPDATE "
+    "SET clicks = ambassadors_shareclick.clicks + 1"
+)
+
+
+def _first_visit_today(day: date, digest: str) -> bool:
+    """Remember the visit; False when this visitor was already counted today (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_VISIT, [day, digest])
+        return cursor.rowcount == 1
+
+
 def _add_click(link: ShareLink, target: str, day: date) -> None:
-    counter = ShareClick.objects.filter(link=link, target=target, day=day)
-    if counter.update(clicks=F("clicks") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ShareClick.objects.create(link=link, target=target, day=day, clicks=1)
-    except IntegrityError:  # another worker created it a moment ago
-        counter.update(clicks=F("clicks") + 1)
+    """One more click for the link, platform and day (one query: an upsert)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ADD_CLICK, [link.pk, target, day])
 
 
 def count_visit(request: HttpRequest, link: ShareLink, target: str) -> bool:
     """Count this visit once per visitor, link, platform and day; True when it counted.
 
     The first counted click of a share made through the kit verifies its relay action.
-    Four to six queries for a new visitor, two for a repeated one, none for a bot.
+    A handful of queries in one transaction for a new visitor, fewer for a repeated one,
+    none for a bot.
     """
     if not is_countable(request):
         return False
@@ -128,13 +142,21 @@ def count_visit(request: HttpRequest, link: ShareLink, target: str) -> bool:
     digest = _digest(
         day_key(day), _address(request), request.headers.get("User-Agent", ""), link.code, target
     )
-    try:
-        with transaction.atomic():
-            ShareVisit.objects.create(day=day, digest=digest)
-    except IntegrityError:  # this visitor was already counted today
-        return False
-    _add_click(link, target, day)
-    first = Share.objects.filter(link=link, target=target, first_click_at__isnull=True)
-    if first.update(first_click_at=now):
-        share_verify_on_first_click(link=link, target=target)
+    with transaction.atomic():
+        _without_waiting_for_disk()
+        if not _first_visit_today(day, digest):
+            return False
+        _add_click(link, target, day)
+        first = Share.objects.filter(link=link, target=target, first_click_at__isnull=True)
+        if first.update(first_click_at=now):
+            share_verify_on_first_click(link=link, target=target)
     return True
+
+
+def _without_waiting_for_disk() -> None:
+    """PostgreSQL: this transaction's commit does not wait for the disk (a click counted in the
+    last moments before a crash may be lost; the database stays consistent). Without it each
+    visit of the public hot path waited for a disk flush: 25 requests/s on one worker."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

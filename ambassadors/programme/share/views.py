@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ambassadors.models import AmbassadorProfile, Platform
+from ambassadors.programme.views import _what_members_get as what_members_get
 
 from . import services, tracking
 from .models import PLATFORM_TARGETS, Share, ShareClick, ShareLink, SharePost, SharePostText, Target
@@ -81,7 +82,7 @@ def _card(request, post: SharePost, link: ShareLink | None, language: str) -> di
 def feed(request: HttpRequest) -> HttpResponse:
     member = _get_member_for_user(request)
     if member is None:
-        return _members_only(request)
+        return what_members_get(request, "share")
     language = get_language()
     posts = list(_posts_for_member(member))
     links = services.share_links_ensure(user=request.user, posts=posts)
