@@ -14,6 +14,7 @@ from ambassadors.models import (
     StaffProfile,
     staff_in_scope,
 )
+from ambassadors.people.staff_files import excerpt
 from courses.models import Course
 from courses.titles import Titles
 from dianova_training.bidi import FreeTextField
@@ -105,7 +106,7 @@ class AssignmentForm(forms.Form):
         if unknown:
             raise forms.ValidationError(
                 _("Not found among the staff you manage: %(names)s"),
-                params={"names": ", ".join(unknown[:20])},
+                params={"names": ", ".join(excerpt(name) for name in unknown[:20])},
             )
         return found
 
