@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from ambassadors.models import LEVEL_COUNT, Level
 from ambassadors.programme import services
+from courses.family import with_family_progress
 from courses.models import Course
 
 
@@ -23,9 +24,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else None
     )
     courses = list(
-        Course.objects.for_language(get_language())
-        .with_progress_for(request.user)
-        .order_by(F("assigned").desc(), F("due_date").asc(nulls_last=True), "title", "pk")
+        with_family_progress(Course.objects.for_language(get_language()), request.user).order_by(
+            F("assigned").desc(), F("due_date").asc(nulls_last=True), "title", "pk"
+        )
     )
     return render(
         request,

@@ -7,7 +7,7 @@ module's key and its own key, a quiz by its key. A step without a key (or a less
 module has none) matches only itself, so a step that exists in one language version only
 counts only there.
 
-The course page ("outline"), "My training" and completion (``with_progress_for``) read the
+The course page ("outline"), "My training" and completion (``with_family_progress``) read the
 learner's record through these helpers; the managers' reports use ``progress.py``, which
 applies the same matching to many learners at once. Completion, the certificate and the
 programme's points belong to the family: one of each, whichever version was finished.

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from ambassadors.models import Platform
+from ambassadors.programme.models.actions import Platform
 from dianova_training.bidi import check_link_direction
 
 MAX_LINK_LENGTH = 500

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ambassadors.models import Action, Assignment, StaffProfile, staff_in_scope
 from ambassadors.reports.course import ProgressStatus, Table, status_expression
+from courses.family import with_family_progress
 from courses.models import Course, CourseCompletion, Enrolment, QuizAttempt, Status, SubqueryCount
 from courses.progress import completion_percent
 from courses.titles import Titles
@@ -110,13 +111,14 @@ def person_report(*, person, today: date | None = None) -> PersonReport:
     language = getattr(getattr(person, "profile", None), "language", "en")
     enrolled = Enrolment.objects.filter(user=person, course=OuterRef("pk"))
     courses = list(
-        Course.objects.published()
-        .filter(
-            Q(pk__in=Course.objects.for_language(language).values("pk"))
-            | Q(Exists(enrolled))
-            | Q(Exists(CourseCompletion.objects.filter(user=person, course=OuterRef("pk"))))
+        with_family_progress(
+            Course.objects.published().filter(
+                Q(pk__in=Course.objects.for_language(language).values("pk"))
+                | Q(Exists(enrolled))
+                | Q(Exists(CourseCompletion.objects.filter(user=person, course=OuterRef("pk"))))
+            ),
+            person,
         )
-        .with_progress_for(person)
         .annotate(
             assigned=Coalesce(
                 Subquery(enrolled.values("assigned")[:1]),

@@ -70,13 +70,6 @@ class CourseQuerySet(models.QuerySet):
             | Q(translation_of__isnull=True) & ~Q(language=language) & ~Exists(has_translation)
         )
 
-    def with_progress_for(self, user):
-        """Annotate one learner's progress in each course, counted across its language
-        versions (see ``courses.family.with_family_progress``). One query."""
-        from courses.family import with_family_progress  # the helpers build on these models
-
-        return with_family_progress(self, user)
-
 
 class Course(models.Model):
     key = models.SlugField(

@@ -1,5 +1,6 @@
 """Actions members log (on platforms, for campaigns, by type) and the reviewers' decisions."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,7 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ambassadors.people.models import Organisation
+
+def _organisations():
+    """The people side's organisations (looked up, not imported: people imports this side)."""
+    return apps.get_model("ambassadors", "Organisation").objects
 
 
 class Platform(models.Model):
@@ -177,7 +181,7 @@ class ActionQuerySet(models.QuerySet):
             self.of_members()
             .filter(
                 status=Action.Status.SUBMITTED,
-                user__profile__organisation__in=Organisation.objects.reviewable_by(user),
+                user__profile__organisation__in=_organisations().reviewable_by(user),
             )
             .exclude(user=user)
         )
