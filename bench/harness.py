@@ -136,7 +136,9 @@ class Server:
 
     def __enter__(self):
         command = [
-            str(Path(sys.executable).parent / "gunicorn"),
+            sys.executable,  # the venv's own interpreter, whatever a copied script's shebang says
+            "-m",
+            "gunicorn",
             "dianova_training.wsgi",
             "--config",
             str(ROOT / "gunicorn.conf.py"),

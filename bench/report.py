@@ -73,7 +73,7 @@ def checks(results: list[dict]) -> list[dict]:
         )
 
     for r in results:
-        ceiling = r["scenarios"]["ceiling"]["rps"]
+        ceiling = r["scenarios"]["ceiling"]["rps"] or float("nan")  # 0: the run failed
         for label in ("learner dashboard", "course page", "lesson page"):
             ratio = r["scenarios"][label]["rps"] / ceiling
             verdict(f"{r['size']}: {label} ≥ 50% of ceiling", f"{ratio:.0%}", ratio >= 0.5)
@@ -148,7 +148,7 @@ def render() -> None:
     lines += ["| target | measured | met |", "|---|---|---|"]
     lines += [f"| {v['target']} | {v['measured']} | {v['met']} |" for v in data["targets"]]
     for r in results:
-        ceiling = r["scenarios"]["ceiling"]["rps"]
+        ceiling = r["scenarios"]["ceiling"]["rps"] or float("nan")
         lines += [
             "",
             f"## Size {r['size']} — {r['rows']}",

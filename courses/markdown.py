@@ -5,6 +5,7 @@ attributes, so whatever a trainer pastes cannot run script in a learner's browse
 """
 
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -71,8 +72,15 @@ def render(text: str, *, top_heading: int = 2) -> SafeString:
     """Return sanitised HTML for Markdown ``text``; links get rel="noopener noreferrer".
 
     Headings are renumbered to start at ``top_heading`` (the page around it has the h1).
+    The HTML depends on nothing but the text, so each process keeps the latest renderings,
+    keyed by the text itself (never stale: an edited lesson is another key).
     """
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return mark_safe(_render(text or "", top_heading))  # noqa: S308 - sanitised by _render
+
+
+@lru_cache(maxsize=1024)
+def _render(text: str, top_heading: int) -> str:
+    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     html = _shift_headings(html, top_heading)
     clean = nh3.clean(
         html,
@@ -81,4 +89,4 @@ def render(text: str, *, top_heading: int = 2) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    return clean

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .family import family_record
 from .models import Course, Lesson, Quiz
@@ -54,6 +55,12 @@ class Step:
         if self.title.casefold().startswith(word.casefold()):
             return self.title
         return template % {"title": self.title}
+
+    @property
+    def minutes_label(self) -> str:
+        """The reading time as the outline shows it ("4 min")."""
+        minutes = self.obj.reading_minutes
+        return ngettext("%(minutes)s min", "%(minutes)s min", minutes) % {"minutes": minutes}
 
     def is_for(self, obj) -> bool:
         """Whether this step is ``obj`` (a Lesson or Quiz, or their cached items)."""

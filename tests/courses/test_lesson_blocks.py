@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import format_html
 
 from courses import blocks
 from courses.models import Lesson
@@ -45,10 +46,23 @@ def test_registered_provider_sees_the_reader_and_is_not_sanitised_away(
     learner_client, learner, course, monkeypatch
 ):
     monkeypatch.setattr(blocks, "_providers", dict(blocks._providers))
-    blocks.register("who", lambda request, lesson: f'<p class="who">{request.user.first_name}</p>')
+    blocks.register(
+        "who",
+        lambda request, lesson: format_html('<p class="who">{}</p>', request.user.first_name),
+    )
     lesson = first_lesson(course, "Hello.\n\n<!-- block: who -->")
     assert '<p class="who">Ana</p>' in lesson_page(learner_client, course, lesson)
     assert blocks.names(lesson.body) == ["who"]
+
+
+def test_a_provider_returning_plain_text_is_escaped(learner_client, learner, course, monkeypatch):
+    """Only a provider's template output (safe HTML) goes in as HTML; a plain string is text."""
+    monkeypatch.setattr(blocks, "_providers", dict(blocks._providers))
+    blocks.register("raw", lambda request, lesson: "<script>alert(1)</script>")
+    lesson = first_lesson(course, "Hello.\n\n<!-- block: raw -->")
+    page = lesson_page(learner_client, course, lesson)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_block_lines_are_only_whole_lines():
