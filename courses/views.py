@@ -1,7 +1,6 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
 import json
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,16 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .certificates import course_title_for_reader, render_pdf
 from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
-from .models import AttemptChoice, AttemptQuestion, Certificate, Course, Lesson, Quiz, QuizAttempt
+from .models import AttemptChoice, AttemptQuestion, Course, Lesson, Quiz, QuizAttempt
 from .outline import CourseOutline, build_outline
 
 
@@ -361,51 +357,3 @@ def _attempt_result(request, course_obj: Course, quiz_obj: Quiz, attempt_obj: Qu
             "next_step": outline.next_step,
         },
     )
-
-
-_CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,40}")
-
-
-def _get_certificate(code: str) -> Certificate | None:
-    """The certificate with this code (typed in any case, with or without spaces), or None."""
-    normalised = "".join(code.split()).upper()
-    if not _CERTIFICATE_CODE.fullmatch(normalised):
-        return None  # also keeps NUL bytes and other oddities away from the database
-    return Certificate.objects.select_related("course").filter(code=normalised).first()
-
-
-def _certificate_not_found(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "courses/certificate_not_found.html", {"code": code[:60]}, status=404)
-
-
-@require_GET
-@never_cache
-def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: whether the certificate with this code is valid, and only what proves it."""
-    certificate = _get_certificate(code)
-    if certificate is None:
-        return _certificate_not_found(request, code)
-    response = render(
-        request,
-        "courses/certificate_verify.html",
-        {"certificate": certificate, "course_title": course_title_for_reader(certificate)},
-    )
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@require_GET
-@never_cache
-def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """Public, like the verification page: the certificate as a PDF (marked when revoked)."""
-    certificate = _get_certificate(code)
-    if certificate is None:
-        return _certificate_not_found(request, code)
-    pdf = render_pdf(
-        certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url())
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"certificate-{slugify(certificate.course_title)[:60]}-{certificate.code}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Robots-Tag"] = "noindex"
-    return response

@@ -45,6 +45,19 @@ def _profile_save(profile: StaffProfile, save) -> None:
     profile.organisation, profile.language = changed.organisation, changed.language
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record no one adds, changes or deletes through the admin (audit trails)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(TabbedTranslationAdmin):
     list_display = ["name", "country", "language", "staff_count"]
@@ -170,7 +183,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail, read-only: exports, imports, assignments and verification decisions.
     Changes made in the admin itself are under "Admin log" below."""
 
@@ -180,18 +193,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "actor", "actor_name", "verb", "target", "details"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(LogEntry)
-class AdminLogAdmin(admin.ModelAdmin):
+class AdminLogAdmin(ReadOnlyAdmin):
     """Every change made through the admin (Django's own log), read-only, for superusers."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
@@ -199,15 +203,6 @@ class AdminLogAdmin(admin.ModelAdmin):
     list_select_related = ["user", "content_type"]
     search_fields = ["object_repr", "user__username"]
     date_hierarchy = "action_time"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser

@@ -63,10 +63,6 @@ class OrganisationSummary:
     def rates(self) -> list[int]:
         return [percent(done, self.staff) for done in self.completed]
 
-    @property
-    def completed_and_rates(self) -> list[tuple[int, int]]:
-        return list(zip(self.completed, self.rates, strict=True))
-
 
 # The period of the programme's figures: "active" means a verified action in these days.
 AMBASSADOR_PERIOD_DAYS = 90
@@ -241,6 +237,11 @@ class Overview:
             ]
         return [*headers, _("Overdue")]
 
+    @property
+    def organisation_rows(self) -> list[list]:
+        """The organisations table's cells: the page (one include) and the exports show these."""
+        return [self.organisation_cells(o) for o in self.by_organisation]
+
     def organisation_cells(self, summary: OrganisationSummary) -> list:
         cells = [summary.organisation.label, summary.organisation.country, summary.staff]
         for done, rate in zip(summary.completed, summary.rates, strict=True):
@@ -259,7 +260,7 @@ class Overview:
                 key="organisations",
                 name=_("Organisations"),
                 headers=self.organisation_headers(),
-                rows=[self.organisation_cells(o) for o in self.by_organisation],
+                rows=self.organisation_rows,
             ),
             Table(
                 key="levels",

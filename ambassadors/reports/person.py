@@ -60,6 +60,11 @@ class PersonReport:
             _("Late"),
         ]
 
+    @property
+    def attempt_rows(self) -> list[list]:
+        """The attempts table's cells: the page (one include) and the exports show these."""
+        return [self.attempt_cells(a) for a in self.attempts]
+
     def attempt_cells(self, attempt: QuizAttempt) -> list:
         submitted = attempt.is_submitted
         return [
@@ -85,7 +90,7 @@ class PersonReport:
                 key="attempts",
                 name=_("Quiz attempts"),
                 headers=self.attempt_headers(),
-                rows=[self.attempt_cells(a) for a in self.attempts],
+                rows=self.attempt_rows,
             ),
         ]
 

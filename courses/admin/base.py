@@ -8,7 +8,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.translations import content_changed, translations_flag_stale
+from courses.translations import (
+    MATCH_PARENT,
+    content_changed,
+    item_counterparts,
+    translations_flag_stale,
+)
 
 
 class PreviewAsLearnerMixin:
@@ -89,6 +94,18 @@ class TranslationFlagsMixin:
     @admin.display(description=_("needs update since"), ordering="needs_update_since")
     def needs_update(self, obj) -> str:
         return _when(obj.needs_update_since) if obj.needs_update_since else "—"
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj) -> str:
+        """The same lesson or question in the other language versions (see
+        ``translations.item_counterparts``)."""
+        if not obj.pk:
+            return "—"
+        original, matches = item_counterparts(obj)
+        course = getattr(obj, MATCH_PARENT[type(obj)]).course
+        return self._translation_panel(
+            obj, is_translation=course.is_translation, original=original, matches=matches
+        )
 
     def _translation_panel(self, obj, *, is_translation: bool, original, matches) -> str:
         """The "translations" box of a lesson or question change page.

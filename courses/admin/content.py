@@ -29,7 +29,6 @@ from courses.models import (
 from courses.translations import (
     content_changed,
     course_duplicate,
-    item_counterparts,
     stale_counts,
     translation_languages,
     translations_mark_reviewed,
@@ -272,16 +271,6 @@ class LessonAdmin(TranslationFlagsMixin, PreviewAsLearnerMixin, admin.ModelAdmin
     @admin.display(description=_("course"), ordering="module__course__title")
     def course_title(self, obj: Lesson) -> str:
         return obj.module.course.title
-
-    @admin.display(description=_("translations"))
-    def translations(self, obj: Lesson) -> str:
-        if not obj.pk:
-            return "—"
-        course = obj.module.course
-        original, matches = item_counterparts(obj)
-        return self._translation_panel(
-            obj, is_translation=course.is_translation, original=original, matches=matches
-        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

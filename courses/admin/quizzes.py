@@ -19,7 +19,6 @@ from courses.preview import preview_grade, preview_questions
 from courses.statistics import quiz_statistics
 from courses.translations import (
     content_changed,
-    item_counterparts,
     translations_mark_reviewed,
 )
 
@@ -179,16 +178,6 @@ class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, nested_admin.NestedM
     @admin.display(description=_("question"))
     def short_text(self, obj: Question) -> str:
         return obj.text[:90]
-
-    @admin.display(description=_("translations"))
-    def translations(self, obj: Question) -> str:
-        if not obj.pk:
-            return "—"
-        course = obj.quiz.course
-        original, matches = item_counterparts(obj)
-        return self._translation_panel(
-            obj, is_translation=course.is_translation, original=original, matches=matches
-        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("quiz__course")
