@@ -81,12 +81,19 @@ def test_groups_have_exactly_their_permissions():
     assert "courses.add_lessonimage" in perms["Trainers"]
     assert "courses.change_lesson" in perms["Trainers"]
     assert "courses.add_question" in perms["Trainers"]
-    # Besides course content: verify ambassador actions and run campaigns (issue 5).
+    # Besides course content: verify ambassador actions, run campaigns (issue 5) and author
+    # the share kit's posts (issue 17).
+    share_kit = {
+        f"ambassadors.{action}_{model}"
+        for model in ("sharepost", "shareposttext")
+        for action in ("add", "change", "delete", "view")
+    }
     assert {p for p in perms["Trainers"] if not p.startswith("courses.")} == {
         "ambassadors.verify_action",
         "ambassadors.add_campaign",
         "ambassadors.change_campaign",
         "ambassadors.view_campaign",
+        *share_kit,
     }
     assert "courses.change_quizattempt" not in perms["Trainers"]
 
