@@ -13,28 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from dianova_training.environment import (
+    envbool,
+    envint,
+    envlist,
+    logging_config,
+    oidc_apps_from_env,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def envbool(name: str, default: str) -> bool:
-    value = os.environ.get(name, default).strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name: str, default: str) -> int:
-    value = os.environ.get(name, default)
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", "false")
@@ -337,32 +324,7 @@ SECURE_CSP = {
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_id": {"()": "dianova_training.logs.RequestIdFilter"},
-        # Password-reset links lose their token in every line (Django names paths in some).
-        "secrets": {"()": "dianova_training.redaction.SecretsFilter"},
-    },
-    "formatters": {
-        "json": {
-            "()": "dianova_training.logs.JsonFormatter",
-            "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
-        },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id", "secrets"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+LOGGING = logging_config(LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
 
 # Background work (reminder e-mails, invitations) goes through Django's tasks framework.
 # Development and tests run tasks at once; a deployment sets
@@ -399,35 +361,6 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 # (the button's name), OIDC_<NAME>_VERIFIED_EMAIL_CLAIM (default email_verified; xms_edov for
 # Microsoft Entra ID) and OIDC_<NAME>_LOCALE_CLAIM (default locale; xms_pl for Entra ID).
 # See the README's "Sign-in with the organisation's account".
-def oidc_apps_from_env() -> list[dict]:
-    apps = []
-    for provider_id in envlist("OIDC_PROVIDERS"):
-        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
-        missing = [
-            f"{prefix}{name}"
-            for name in ("SERVER_URL", "CLIENT_ID", "CLIENT_SECRET")
-            if not os.environ.get(f"{prefix}{name}")
-        ]
-        if missing:
-            raise ImproperlyConfigured(f"OIDC_PROVIDERS names {provider_id}: set {missing}")
-        apps.append(
-            {
-                "provider_id": provider_id,
-                "name": os.environ.get(f"{prefix}LABEL", provider_id.title()),
-                "client_id": os.environ[f"{prefix}CLIENT_ID"],
-                "secret": os.environ[f"{prefix}CLIENT_SECRET"],
-                "settings": {
-                    "server_url": os.environ[f"{prefix}SERVER_URL"].rstrip("/"),
-                    "verified_email_claim": os.environ.get(
-                        f"{prefix}VERIFIED_EMAIL_CLAIM", "email_verified"
-                    ),
-                    "locale_claim": os.environ.get(f"{prefix}LOCALE_CLAIM", "locale"),
-                },
-            }
-        )
-    return apps
-
-
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "provider_class": "ambassadors.people.sso.provider.SsoProvider",

@@ -119,7 +119,7 @@ def test_a_provider_added_in_the_admin_gets_a_button_and_signs_in(
 def test_providers_come_from_the_environment(monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
-    from dianova_training.settings import oidc_apps_from_env
+    from dianova_training.environment import oidc_apps_from_env
 
     monkeypatch.setenv("OIDC_PROVIDERS", "microsoft")
     with pytest.raises(ImproperlyConfigured, match="OIDC_MICROSOFT_CLIENT_ID"):
