@@ -26,6 +26,7 @@ from tests.factories import (
     make_question,
     make_user,
 )
+from tests.share_factories import make_share_post
 
 
 @dataclass
@@ -96,6 +97,13 @@ def site(db) -> Site:
     make_charter()
     member = make_member(user=ana)
     action = log_action(member, "share")
+    # A post in the share kit's feed, in every language.
+    make_share_post(
+        texts={
+            language: (f"Prevention week [{language}]", f"Join us for prevention [{language}].")
+            for language in ("fr", "en", "es", "pt", "it")
+        }
+    )
 
     return Site(
         course=course,
@@ -153,6 +161,11 @@ PAGES = [
     Page("my action", "ana", lambda s: s.action.get_absolute_url()),
     Page("leaderboard", "ana", lambda s: "/ambassador/leaderboard/"),
     Page("verification queue", "trainer", lambda s: "/ambassador/review/"),
+    Page("profile checklist", "ana", lambda s: "/ambassador/checklist/"),
+    Page("share kit", "ana", lambda s: "/ambassador/share/"),
+    Page("reach report", "manager", lambda s: "/reports/reach/"),
+    Page("join the programme", "luis", lambda s: "/ambassador/"),
+    Page("members' tab, not joined", "luis", lambda s: "/ambassador/leaderboard/"),
 ]
 
 
