@@ -13,7 +13,7 @@ def questions_import(*, quiz: Quiz, questions: list[ParsedQuestion]) -> list[Que
 
     A name that is already a key in the quiz gets a suffix (``-2``…); order follows the file.
     """
-    Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
+    Quiz.objects.select_for_update().filter(pk=quiz.pk).order_by("pk").first()
     taken = set(quiz.questions.exclude(key="").values_list("key", flat=True))
     start = quiz.questions.aggregate(last=Max("order"))["last"] or 0
     created = []
