@@ -1,11 +1,12 @@
-"""Requests over Django's size limits answer 400 in development as in production."""
+"""Requests over Django's size limits answer 400 in development as in production; a path with
+a NUL character (no page has one, and PostgreSQL refuses it in any query) answers 404."""
 
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import bad_request
 
 LIMIT_ERRORS = (TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig)
@@ -24,6 +25,9 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            # Before any view (ours or a library's) passes it to the database as a lookup value.
+            raise Http404
         try:
             request.GET  # noqa: B018 -- parsed here, where its error is caught
             if settings.DEBUG and request.method == "POST":

@@ -90,3 +90,12 @@ def test_more_than_a_thousand_query_fields_is_a_400_in_development_too(settings,
     body = "&".join(f"f{i}=1" for i in range(1001))
     response = client.post("/language/", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/oidc/%00/login/", "/courses/%00/", "/s/ab%00cd"])
+def test_a_nul_in_the_path_is_a_404_before_any_database_lookup(client, path):
+    """PostgreSQL refuses NUL in a query: a path carrying one (into a library's view as much as
+    ours) is a page that cannot exist."""
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"x": "y"}).status_code in {403, 404}
