@@ -122,9 +122,8 @@ def checks(results: list[dict]) -> list[dict]:
             b = r["burst"]
             verdict(
                 f"{r['size']}: burst of {b['learners']} submits: 0 errors, 0 lost, 0 doubled",
-                f"{b['errors']} errors, {b['lost']} lost, {b['attempts_per_learner']} "
-                "attempts/learner",
-                b["errors"] == 0 and b["lost"] == 0 and b["attempts_per_learner"] == 1,
+                f"{b['errors']} errors, {b['lost']} lost, {b.get('doubled', '?')} doubled",
+                b["errors"] == 0 and b["lost"] == 0 and b.get("doubled") == 0,
             )
     return verdicts
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 import urllib.request
+from collections import Counter
 
 from bench import pinned, report, share
 from bench.harness import (
@@ -140,7 +141,9 @@ def burst(quiz, staff, args, submit_rps: float) -> dict:
     from courses.models import AttemptQuestion, QuizAttempt
 
     users = staff[-args.burst :]
-    before = QuizAttempt.objects.filter(quiz=quiz, user__in=users).count()
+    before = Counter(
+        QuizAttempt.objects.filter(quiz=quiz, user__in=users).values_list("user_id", flat=True)
+    )
     lines = prepare_submits(quiz, users, args.burst)
     attempt_ids = [line.split("\t")[1].rstrip("/").rsplit("/", 1)[1] for line in lines]
     # Long enough for every learner to submit at least once at the measured submit rate.
@@ -153,13 +156,18 @@ def burst(quiz, staff, args, submit_rps: float) -> dict:
     ungraded = AttemptQuestion.objects.filter(
         attempt__in=attempts.filter(status="submitted"), credit__isnull=True
     ).count()
-    created = QuizAttempt.objects.filter(quiz=quiz, user__in=users).count() - before
+    # The burst may resume an attempt an earlier scenario left open: a learner is doubled only
+    # if the burst created more than one attempt for them.
+    after = Counter(
+        QuizAttempt.objects.filter(quiz=quiz, user__in=users).values_list("user_id", flat=True)
+    )
+    doubled = sum(1 for user in users if after[user.pk] - before[user.pk] > 1)
     return {
         **stats,
         "learners": len(lines),
         "submitted": submitted,
         "lost": len(lines) - submitted,
-        "attempts_per_learner": round(created / len(lines), 3),
+        "doubled": doubled,
         "ungraded_questions": ungraded,
     }
 
