@@ -276,6 +276,7 @@ def test_programme_rows_are_translated_in_the_database(language):
     assert Level.objects.count() == 6
 
 
+FRENCH_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 FRENCH_SPACED = re.compile(
     r"[ \u00a0][:;?!]|(?<=[\w»)])[;?!]|(?<=[\w»)]):(?=\s|$)|«(?!\u202f)|(?<!\u202f)»"
 )
@@ -284,10 +285,12 @@ NOT_PROSE = re.compile(r"<[^>]*>|https?://\S+|%\([a-z_]+\)[sd]|\{[^}]*\}")
 
 def test_french_interface_follows_french_typography():
     """A narrow no-break space (U+202F) before : ; ? ! and inside « », as French typesetting
-    wants ("Suivant : …", "Temps restant : …"), never a plain space that can break the line."""
+    wants ("Suivant : …", "Temps restant : …"), never a plain space that can break the line;
+    and the typographic apostrophe (’), as in the course text."""
     wrong = []
     for entry in polib.pofile(str(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po")):
         for text in [entry.msgstr, *entry.msgstr_plural.values()]:
-            if FRENCH_SPACED.search(NOT_PROSE.sub(" ", text)):
+            prose = NOT_PROSE.sub(" ", text)
+            if FRENCH_SPACED.search(prose) or FRENCH_STRAIGHT_APOSTROPHE.search(prose):
                 wrong.append(text)
     assert wrong == []
