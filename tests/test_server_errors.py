@@ -93,7 +93,10 @@ def test_more_than_a_thousand_query_fields_is_a_400_in_development_too(settings,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/oidc/%00/login/", "/courses/%00/", "/s/ab%00cd"])
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/oidc/%00/login/", "/courses/%00/", "/s/ab%00cd", "/certificates/AB%00CD/pdf/"],
+)
 def test_a_nul_in_the_path_is_a_404_before_any_database_lookup(client, path):
     """PostgreSQL refuses NUL in a query: a path carrying one (into a library's view as much as
     ours) is a page that cannot exist."""

@@ -108,7 +108,8 @@ def test_certificate_code_is_accepted_in_lower_case(client, learner, course):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "code",
-    ["AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "nope", "x" * 200, "%3Cscript%3E", "1", "AB%00CD", "é"],
+    # A NUL in any path is the 404 page before any view (tests/test_server_errors.py).
+    ["AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "nope", "x" * 200, "%3Cscript%3E", "1", "é"],
 )
 def test_certificate_forged_code_is_a_clear_not_found(client, learner, course, code):
     complete(learner, course)
