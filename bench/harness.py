@@ -86,8 +86,15 @@ def reset_database() -> None:
     name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise SystemExit(f"refusing odd database name {name!r}")
+    owner = re.match(r"postgres(?:ql)?://([a-z_][a-z0-9_]*)@", os.environ["DATABASE_URL"])
+    owner = owner.group(1) if owner else "dianova"
+    # A fresh machine has no role for the app yet (CI creates it; so does the bench).
+    psql(
+        "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+        f"'{owner}') THEN CREATE ROLE {owner} LOGIN CREATEDB; END IF; END$$"
+    )
     psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    psql(f"CREATE DATABASE {name} OWNER dianova")
+    psql(f"CREATE DATABASE {name} OWNER {owner}")
 
 
 def session_cookie(user) -> str:

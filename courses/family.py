@@ -33,6 +33,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dianova_training.prepared import PreparedQuery
+
 from .models import (
     Certificate,
     Course,
@@ -76,14 +78,15 @@ class FamilyRecord:
         return quiz.pk in self.quiz_ids or (bool(quiz.key) and quiz.key in self.quiz_keys)
 
 
-def family_record(user, course: Course) -> FamilyRecord:
-    """What ``user`` has done in ``course``'s family: lessons completed and quizzes passed.
-
-    One query (the completions and the passed attempts as one UNION ALL), whatever the number
-    of language versions.
-    """
+def _record_steps(user_id: int, original_id: int) -> QuerySet:
+    """The learner's completed lessons and passed quizzes in a family, as one UNION ALL of
+    ``(kind, id, module key, key)`` rows."""
+    original = Course(pk=original_id)  # only its id is read (``in_family``)
+    original.translation_of_id = None
     lessons = (
-        LessonCompletion.objects.filter(in_family(course, "lesson__module__course"), user=user)
+        LessonCompletion.objects.filter(
+            in_family(original, "lesson__module__course"), user_id=user_id
+        )
         .annotate(
             step=Value("lesson"),
             step_id=F("lesson_id"),
@@ -94,7 +97,9 @@ def family_record(user, course: Course) -> FamilyRecord:
         .order_by()
     )
     quizzes = (
-        QuizAttempt.objects.filter(in_family(course, "quiz__course"), user=user, passed=True)
+        QuizAttempt.objects.filter(
+            in_family(original, "quiz__course"), user_id=user_id, passed=True
+        )
         .annotate(
             step=Value("quiz"),
             step_id=F("quiz_id"),
@@ -104,8 +109,22 @@ def family_record(user, course: Course) -> FamilyRecord:
         .values_list("step", "step_id", "step_module_key", "step_key")
         .order_by()
     )
+    return lessons.union(quizzes, all=True).order_by()
+
+
+# Read on every course, lesson and quiz page: compiled once (dianova_training/prepared.py).
+RECORD_STEPS = PreparedQuery(_record_steps, user_id=-5_550_001, original_id=-5_550_002)
+
+
+def family_record(user, course: Course) -> FamilyRecord:
+    """What ``user`` has done in ``course``'s family: lessons completed and quizzes passed.
+
+    One query (the completions and the passed attempts as one UNION ALL), whatever the number
+    of language versions.
+    """
     record = FamilyRecord()
-    for step, step_id, module_key, key in lessons.union(quizzes, all=True).order_by():
+    rows = RECORD_STEPS.values(user_id=user.pk, original_id=course.original_id)
+    for step, step_id, module_key, key in rows:
         if step == "lesson":
             record.lesson_ids.add(step_id)
             if module_key and key:

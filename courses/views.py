@@ -14,6 +14,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dianova_training.prepared import PreparedQuery
+
 from . import services
 from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
@@ -50,20 +52,53 @@ def _refuse_if_locked(
     return redirect(course)
 
 
+def _published_course(slug: str):
+    return Course.objects.published().filter(slug=slug)
+
+
+def _published_lesson(lesson_id: int, course_id: int):
+    return (
+        Lesson.objects.published()
+        .select_related("module")
+        .filter(pk=lesson_id, module__course_id=course_id)
+    )
+
+
+def _published_quiz(quiz_id: int, course_id: int):
+    return Quiz.objects.published().select_related("module").filter(pk=quiz_id, course_id=course_id)
+
+
+# A learner's every page reads these: compiled once (dianova_training/prepared.py).
+PUBLISHED_COURSE = PreparedQuery(_published_course, slug="\x1fcourse-slug\x1f")
+PUBLISHED_LESSON = PreparedQuery(_published_lesson, lesson_id=-4_440_001, course_id=-4_440_002)
+PUBLISHED_QUIZ = PreparedQuery(_published_quiz, quiz_id=-4_440_003, course_id=-4_440_004)
+
+
+def _found(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def _get_course_for_user(request: HttpRequest, slug: str) -> Course:
     """A published course, or any course for trainers previewing drafts; else 404."""
-    courses = Course.objects.all() if _can_preview(request) else Course.objects.published()
-    return get_object_or_404(courses, slug=slug)
+    if _can_preview(request):
+        return get_object_or_404(Course.objects.all(), slug=slug)
+    return _found(PUBLISHED_COURSE.first(slug=slug))
 
 
 def _get_lesson_for_user(request: HttpRequest, course: Course, lesson_id: int) -> Lesson:
-    lessons = Lesson.objects.all() if _can_preview(request) else Lesson.objects.published()
-    return get_object_or_404(lessons.select_related("module"), pk=lesson_id, module__course=course)
+    if _can_preview(request):
+        lessons = Lesson.objects.select_related("module")
+        return get_object_or_404(lessons, pk=lesson_id, module__course=course)
+    return _found(PUBLISHED_LESSON.first(lesson_id=lesson_id, course_id=course.pk))
 
 
 def _get_quiz_for_user(request: HttpRequest, course: Course, quiz_id: int) -> Quiz:
-    quizzes = Quiz.objects.all() if _can_preview(request) else Quiz.objects.published()
-    quiz = get_object_or_404(quizzes.select_related("module"), pk=quiz_id, course=course)
+    if _can_preview(request):
+        quiz = get_object_or_404(Quiz.objects.select_related("module"), pk=quiz_id, course=course)
+    else:
+        quiz = _found(PUBLISHED_QUIZ.first(quiz_id=quiz_id, course_id=course.pk))
     quiz.course = course  # already loaded: spare a query for every URL built from the quiz
     return quiz
 

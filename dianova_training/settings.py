@@ -130,6 +130,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # export took 3.2 s with it, 1.4 s without; see bench/results.md) and never pays off for
     # this app's short OLTP queries.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The hottest queries are PREPAREd on each PostgreSQL connection (dianova_training/prepared.py);
+# turn off behind a pooler that shares server sessions between clients (PgBouncer, transaction
+# mode).
+DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", "true")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
@@ -150,7 +154,7 @@ if CACHE_URL:
         raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dianova_training.cache.SharedRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dianova"),
         }
