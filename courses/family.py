@@ -163,7 +163,7 @@ def quiz_passed_in_family(user, quiz: Quiz) -> bool:
     return QuizAttempt.objects.filter(same, user=user, passed=True).exists()
 
 
-def with_family_progress(courses: QuerySet, user) -> QuerySet:
+def with_family_progress(courses: QuerySet, user, *, today=None) -> QuerySet:
     """Annotate a Course queryset with one learner's progress, counted across each family.
 
     ``steps_total`` / ``steps_done``: the course's own published lessons and published
@@ -171,7 +171,8 @@ def with_family_progress(courses: QuerySet, user) -> QuerySet:
     ``completed_at``: the family's earliest completion. ``certificate_code``: a valid
     certificate of the family. Enrolment facts over the family: ``assigned`` (any version),
     ``due_date`` (earliest), ``last_activity_at`` (latest); ``overdue`` once the due date
-    has passed without completion. One query whatever the number of courses and versions.
+    has passed without completion (``today``: by default the current date). One
+    query whatever the number of courses and versions. ``user``: a user or a user's id.
     """
     lessons = (
         Lesson.objects.published()
@@ -239,7 +240,11 @@ def with_family_progress(courses: QuerySet, user) -> QuerySet:
         steps_total=F("lessons_total") + F("quizzes_total"),
         steps_done=F("lessons_done") + F("quizzes_passed"),
         overdue=Case(
-            When(due_date__lt=timezone.localdate(), completed_at__isnull=True, then=Value(True)),
+            When(
+                due_date__lt=today or timezone.localdate(),
+                completed_at__isnull=True,
+                then=Value(True),
+            ),
             default=Value(False),
             output_field=BooleanField(),
         ),

@@ -1,5 +1,6 @@
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django import forms
 from django.utils.crypto import constant_time_compare
@@ -111,7 +112,33 @@ def parse_id(value) -> int | None:
     return None
 
 
-def answers_from_payload(payload, *, questions: Sequence[AttemptQuestion]) -> dict[int, set[int]]:
+@dataclass(frozen=True)
+class ChoiceShape:
+    pk: int
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """What validating an answer needs of a snapshot question: its kind and choice ids."""
+
+    pk: int
+    kind: str
+    shown_choices: tuple[ChoiceShape, ...]
+
+
+def question_shapes(rows) -> list[QuestionShape]:
+    """Shapes from ``(question id, kind, choice id)`` rows (one query: see the views)."""
+    kinds: dict[int, str] = {}
+    choices: dict[int, list[ChoiceShape]] = {}
+    for question_id, kind, choice_id in rows:
+        kinds[question_id] = kind
+        choices.setdefault(question_id, []).append(ChoiceShape(choice_id))
+    return [QuestionShape(pk, kind, tuple(choices[pk])) for pk, kind in kinds.items()]
+
+
+def answers_from_payload(
+    payload, *, questions: Sequence[AttemptQuestion | QuestionShape]
+) -> dict[int, set[int]]:
     """Validate an autosave body ``{"token": …, "answers": {"<question id>": [choice ids]}}``.
 
     The token is checked by the caller. Returns AttemptQuestion id → AttemptChoice ids; raises

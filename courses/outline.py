@@ -13,16 +13,17 @@ pages show.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .family import family_record
 from .models import Course, Lesson, Quiz
 from .progress import percent
-from .structure import LessonItem, ModuleItem, QuizItem, course_structure
+from .structure import LessonItem, ModuleItem, QuizItem, cache_key, course_structure
 
 
 @dataclass
@@ -86,6 +87,7 @@ class ModuleOutline:
 class CourseOutline:
     course: Course
     modules: list[ModuleOutline]
+    structure_key: str = ""  # the cache key of the structure it was built from
 
     @property
     def steps(self) -> list[Step]:
@@ -134,6 +136,12 @@ class CourseOutline:
         return None, None
 
 
+@lru_cache(maxsize=8192)
+def _step_url(name: str, kwarg: str, slug: str, pk: int, script_prefix: str) -> str:
+    """A step's URL, reversed once per process (an outline links every step of the course)."""
+    return reverse(name, kwargs={"course": slug, kwarg: pk})
+
+
 def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: bool = False):
     """The outline of ``course`` for ``user``; drafts included only for previewing trainers.
 
@@ -145,12 +153,12 @@ def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: boo
     slug = course.slug
 
     def lesson_step(lesson: LessonItem, module: ModuleItem) -> Step:
-        url = reverse("courses:lesson", kwargs={"course": slug, "lesson": lesson.pk})
+        url = _step_url("courses:lesson", "lesson", slug, lesson.pk, get_script_prefix())
         done = record.lesson_done(lesson, lesson.module_key)
         return Step(lesson.kind, lesson, url, done, module=module)
 
     def quiz_step(quiz: QuizItem, module: ModuleItem | None) -> Step:
-        url = reverse("courses:quiz", kwargs={"course": slug, "quiz": quiz.pk})
+        url = _step_url("courses:quiz", "quiz", slug, quiz.pk, get_script_prefix())
         done = record.quiz_passed(quiz)
         return Step("quiz", quiz, url, done, required=quiz.required, module=module)
 
@@ -168,7 +176,9 @@ def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: boo
         )
     if course.sequential:
         _lock_in_order(outline)
-    return CourseOutline(course, outline)
+    return CourseOutline(
+        course, outline, structure_key=cache_key(course, include_drafts=include_drafts)
+    )
 
 
 def _lock_in_order(outline: list[ModuleOutline]) -> None:

@@ -1,6 +1,7 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
 import json
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from dianova_training.prepared import PreparedQuery
 
 from . import services
 from .family import family_certificate, quiz_passed_in_family
-from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload
+from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload, question_shapes
 from .models import AttemptChoice, AttemptQuestion, Course, Lesson, Quiz, QuizAttempt
 from .outline import CourseOutline, build_outline
 
@@ -68,10 +69,28 @@ def _published_quiz(quiz_id: int, course_id: int):
     return Quiz.objects.published().select_related("module").filter(pk=quiz_id, course_id=course_id)
 
 
+def _learner_attempt(attempt_id: UUID, quiz_id: int, user_id: int):
+    return QuizAttempt.objects.filter(pk=attempt_id, quiz_id=quiz_id, user_id=user_id)
+
+
+def _attempt_choice_ids(attempt_id: UUID):
+    """(question id, kind, choice id) of an attempt's snapshot, in order."""
+    return (
+        AttemptChoice.objects.filter(attempt_question__attempt_id=attempt_id)
+        .order_by("attempt_question__order", "order")
+        .values_list("attempt_question_id", "attempt_question__kind", "pk")
+    )
+
+
 # A learner's every page reads these: compiled once (dianova_training/prepared.py).
 PUBLISHED_COURSE = PreparedQuery(_published_course, slug="\x1fcourse-slug\x1f")
 PUBLISHED_LESSON = PreparedQuery(_published_lesson, lesson_id=-4_440_001, course_id=-4_440_002)
 PUBLISHED_QUIZ = PreparedQuery(_published_quiz, quiz_id=-4_440_003, course_id=-4_440_004)
+_SENTINEL_UUID = UUID("7e57ab1e-0000-4000-8000-00000000a77e")
+LEARNER_ATTEMPT = PreparedQuery(
+    _learner_attempt, attempt_id=_SENTINEL_UUID, quiz_id=-4_440_005, user_id=-4_440_006
+)
+ATTEMPT_CHOICE_IDS = PreparedQuery(_attempt_choice_ids, attempt_id=_SENTINEL_UUID)
 
 
 def _found(obj):
@@ -349,7 +368,11 @@ def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> J
     """
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
-    attempt_obj = _get_attempt_for_user(request, quiz_obj, attempt)
+    # The attempt's row only: validating answers needs the snapshot's ids, not its texts.
+    attempt_obj = _found(
+        LEARNER_ATTEMPT.first(attempt_id=attempt, quiz_id=quiz_obj.pk, user_id=request.user.pk)
+    )
+    attempt_obj.quiz, attempt_obj.user = quiz_obj, request.user
     try:
         payload = json.loads(request.body)
     except ValueError:
@@ -358,7 +381,8 @@ def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> J
     if not isinstance(token, str) or not constant_time_compare(token, attempt_obj.token):
         return JsonResponse({"error": str(TOKEN_ERROR)}, status=400)
     try:
-        answers = answers_from_payload(payload, questions=attempt_obj.questions.all())
+        shapes = question_shapes(ATTEMPT_CHOICE_IDS.values(attempt_id=attempt_obj.pk))
+        answers = answers_from_payload(payload, questions=shapes)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     try:

@@ -48,6 +48,14 @@ def _adapt_placeholder(placeholder: _Placeholder) -> _Placeholder:
     return placeholder
 
 
+def _as_is(value):
+    return value
+
+
+def _hex(value):
+    return value.hex
+
+
 class PreparedQuery:
     """``build(**values)`` returns the QuerySet; ``sentinels`` name a distinctive value of the
     right type for each argument (used once, to find where each value goes)."""
@@ -56,6 +64,7 @@ class PreparedQuery:
         self.build = build
         self.sentinels = sentinels
         self.name = f"dianova_prepared_{next(_names)}"
+        self._render: dict[str, Callable] = {}  # how the backend passes each value
         self._local = threading.local()
 
     def _compiled(self, alias: str | None):
@@ -69,12 +78,19 @@ class PreparedQuery:
             sql, params = compiler.as_sql()
             positions = {}
             for name, sentinel in self.sentinels.items():
-                positions[name] = [
-                    index
-                    for index, param in enumerate(params)
-                    if type(param) is type(sentinel) and param == sentinel
-                ]
-                if not positions[name]:
+                # Dates and UUIDs may reach the parameters as the backend adapts them: text.
+                renderings = {
+                    _as_is: sentinel,
+                    str: str(sentinel),
+                    _hex: getattr(sentinel, "hex", None),
+                }
+                for index, param in enumerate(params):
+                    for render, rendered in renderings.items():
+                        if type(param) is type(rendered) and param == rendered:
+                            positions.setdefault(name, []).append(index)
+                            self._render[name] = render
+                            break
+                if name not in positions:
                     raise ImproperlyConfigured(f"{name!r} does not reach the SQL of {sql!r}")
             compiled[alias] = (queryset, compiler, sql, tuple(params), positions)
         return compiled[alias]
@@ -88,6 +104,7 @@ class PreparedQuery:
                 raise ValueError(f"{name!r} is None: its SQL would differ (IS NULL)")
             if isinstance(value, int) and not -(2**63) <= value < 2**63:
                 return queryset, compiler, []  # as the ORM: no row has such an id
+        values = {name: self._render[name](value) for name, value in values.items()}
         connection = compiler.connection
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:

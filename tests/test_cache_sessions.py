@@ -160,6 +160,6 @@ def test_cache_url_configures_redis_and_cached_sessions():
         "django.core.cache.backends.locmem.LocMemCache django.contrib.sessions.backends.db"
     )
     assert settings_for(CACHE_URL="redis://127.0.0.1:6379/1") == (
-        "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db"
+        "dianova_training.cache.SharedRedisCache django.contrib.sessions.backends.cached_db"
     )
     assert "CACHE_URL must start with redis://" in settings_for(CACHE_URL="memcached://x")

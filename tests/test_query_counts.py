@@ -269,9 +269,9 @@ def test_quiz_autosave_queries(client, quiz_world, django_assert_num_queries):
     quiz_world["quiz"].questions.update(kind="multiple")
     attempt.questions.update(kind="multiple")
     body = json.dumps({"token": attempt.token, "answers": answers})
-    # course, quiz, attempt, its questions, their choices; in a savepoint: lock the attempt,
-    # one UPDATE of the picks
-    with django_assert_num_queries(SIGNED_IN + 5 + 2 + 2):
+    # course, quiz, the attempt's row, its snapshot's question and choice ids (one query); in
+    # a savepoint: lock the attempt, one UPDATE of the picks
+    with django_assert_num_queries(SIGNED_IN + 4 + 2 + 2):
         response = client.post(url, body, content_type="application/json")
     assert response.status_code == 200
     assert len(response.json()["saved"]) == quiz_world["size"]

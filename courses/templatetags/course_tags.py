@@ -1,6 +1,7 @@
 from django import template
 
 from courses import blocks, markdown
+from courses.outline_html import render_outline
 from courses.progress import percent
 
 register = template.Library()
@@ -16,6 +17,12 @@ def markdown_filter(text: str):
 def lesson_body(context, lesson):
     """A lesson's Markdown as HTML, with its live blocks (courses/blocks.py) filled in."""
     return blocks.render_lesson(lesson, context["request"])
+
+
+@register.simple_tag
+def course_outline(outline, preview=False):
+    """The course outline's HTML (rendered once per state: courses/outline_html.py)."""
+    return render_outline(outline, preview=preview)
 
 
 @register.filter(name="percent")

@@ -16,7 +16,7 @@ from tests.factories import (
     make_trainer,
     verify,
 )
-from tests.test_query_counts import PERMISSIONS, SIGNED_IN, get
+from tests.test_query_counts import NO_GRANTS, PERMISSIONS, SIGNED_IN, get
 
 
 @pytest.fixture(params=[1, 4], ids=["size1", "size4"])
@@ -58,7 +58,7 @@ def test_programme_page_queries(client, programme_world, django_assert_num_queri
     # accepted); levels; facts (course completed, current charter, action counts, months);
     # core course; my actions + their decisions; points; my badges; my organisation's
     # official accounts (organisation + accounts)
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 4 + 1 + 4 + 1 + 2 + 1 + 1 + 2):
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 1 + 4 + 1 + 4 + 1 + 2 + 1 + 1 + 2):
         get(client, reverse("ambassadors:programme"))
 
 
@@ -67,7 +67,7 @@ def test_dashboard_with_level_queries(client, programme_world, django_assert_num
     get(client, reverse("ambassadors:dashboard"))
     # membership; sync (completions, passed quizzes, recorded facts, current charter
     # accepted); my level; courses
-    with django_assert_num_queries(SIGNED_IN + PERMISSIONS + 1 + 4 + 1 + 1):
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 1 + 4 + 1 + 1):
         get(client, reverse("ambassadors:dashboard"))
 
 
@@ -84,6 +84,6 @@ def test_leaderboard_queries(client, programme_world, django_assert_num_queries,
     client.force_login(programme_world["viewer"].user)
     # membership; countries; my organisation; levels; people; team totals; and the
     # organisations of the filter (not shown when teams are countries)
-    expected = SIGNED_IN + PERMISSIONS + 7 - (1 if by == "country" else 0)
+    expected = SIGNED_IN + NO_GRANTS + 7 - (1 if by == "country" else 0)
     with django_assert_num_queries(expected):
         get(client, reverse("ambassadors:leaderboard") + f"?by={by}&period=all")

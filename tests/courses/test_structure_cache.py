@@ -14,7 +14,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
-from courses import content, structure
+from courses import content, outline_html, structure
 from courses.models import Course, Lesson, Module, Quiz, Status
 from courses.services import lesson_complete
 from tests.factories import make_course, make_user
@@ -34,11 +34,12 @@ class Workers:
     def worker(self, name: str):
         if name not in self.state:
             cache = self.shared_cache or LocMemCache(f"worker-{name}", {})
-            self.state[name] = (OrderedDict(), cache)
-        local, cache = self.state[name]
+            self.state[name] = (OrderedDict(), cache, OrderedDict())
+        local, cache, outlines = self.state[name]
         with (
             mock.patch.object(structure, "_local", local),
             mock.patch.object(structure, "cache", cache),
+            mock.patch.object(outline_html, "_rendered", outlines),
         ):
             yield
 
@@ -224,3 +225,33 @@ def test_course_version_is_bumped_by_every_authoring_save(course):
     quiz.required = False
     quiz.save()
     assert Course.objects.get(pk=course.pk).structure_version > version
+
+
+def test_rendered_outlines_follow_progress_language_and_page(course):
+    """The outline's HTML is kept per state (courses/outline_html.py): learners at another
+    point of the course, in another language or on another step never get someone else's."""
+    workers = Workers()
+    english, french = make_user(), make_user(language="fr")
+    ahead = make_user()
+    lesson_complete(user=ahead, lesson=Lesson.objects.get(module__course=course, key="m1-l1"))
+    clients = {}
+    for user in (english, french, ahead):
+        clients[user] = Client()
+        clients[user].force_login(user)
+    url = course.get_absolute_url()
+    assert "steps done</span>" in workers.page("a", clients[english], url)
+    french_page = workers.page("a", clients[french], url)
+    assert "steps done</span>" not in french_page
+    assert "étapes terminées</span>" in french_page
+    assert workers.page("a", clients[ahead], url).count("step-done") == 1
+    assert workers.page("a", clients[english], url).count("step-done") == 0
+    # the same learner on two lessons: the current step is marked on each
+    lessons = list(Lesson.objects.filter(module__course=course).order_by("module__order", "order"))
+    for lesson in lessons[:2]:
+        page = workers.page("a", clients[english], lesson.get_absolute_url())
+        outline = page.split("course-outline", 1)[1]
+        current = outline.split('aria-current="page"')[0].rsplit("<a", 1)[1]
+        assert f'href="{lesson.get_absolute_url()}"' in current
+    # one state per (structure, language, preview, steps): English at 0, French at 0, one
+    # lesson done, and each of the two lessons current
+    assert len(workers.state["a"][2]) == 5

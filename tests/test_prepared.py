@@ -1,0 +1,175 @@
+"""The hot queries compiled once (dianova_training/prepared.py) answer exactly as their
+QuerySets do, for every value; odd values are refused or found empty as the ORM would; on
+PostgreSQL the statements are PREPAREd once per connection and survive a reconnection."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from ambassadors import training
+from courses import family, views
+from courses.models import Course, Lesson, Quiz, Status
+from courses.services import attempt_start, attempt_submit, lesson_complete
+from dianova_training import auth
+from dianova_training.prepared import PreparedQuery
+from tests.factories import make_course, make_manager, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    course = make_course(modules=2, lessons=2)
+    draft = make_course(modules=1, lessons=1)
+    draft.status = Status.DRAFT
+    draft.save()
+    learner, other = make_user(), make_user(language="fr")
+    lesson = Lesson.objects.filter(module__course=course).order_by("pk").first()
+    lesson_complete(user=learner, lesson=lesson)
+    quiz = Quiz.objects.filter(course=course).order_by("pk").first()
+    attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
+    open_attempt = attempt_start(user=other, quiz=quiz)
+    return {
+        "course": course,
+        "draft": draft,
+        "learner": learner,
+        "other": other,
+        "lesson": lesson,
+        "quiz": quiz,
+        "attempt": open_attempt,
+    }
+
+
+def pks(objects):
+    return [obj.pk for obj in objects]
+
+
+def test_each_prepared_query_answers_as_its_queryset(world):
+    course, draft, learner, other = (
+        world["course"],
+        world["draft"],
+        world["learner"],
+        world["other"],
+    )
+    lesson, quiz, attempt = world["lesson"], world["quiz"], world["attempt"]
+    cases = [
+        (auth.SESSION_USER, {"user_id": learner.pk}),
+        (auth.SESSION_USER, {"user_id": other.pk}),
+        (views.PUBLISHED_COURSE, {"slug": course.slug}),
+        (views.PUBLISHED_COURSE, {"slug": draft.slug}),
+        (views.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": course.pk}),
+        (views.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": draft.pk}),
+        (views.PUBLISHED_QUIZ, {"quiz_id": quiz.pk, "course_id": course.pk}),
+        (
+            views.LEARNER_ATTEMPT,
+            {"attempt_id": attempt.pk, "quiz_id": quiz.pk, "user_id": other.pk},
+        ),
+        (
+            views.LEARNER_ATTEMPT,
+            {"attempt_id": attempt.pk, "quiz_id": quiz.pk, "user_id": learner.pk},
+        ),
+    ]
+    for prepared, values in cases:
+        expected = list(prepared.build(**values))
+        found = prepared.objects(**values)
+        assert pks(found) == pks(expected), (prepared.build.__name__, values)
+        for got, want in zip(found, expected, strict=True):
+            for field in got._meta.concrete_fields:
+                assert getattr(got, field.attname) == getattr(want, field.attname)
+    user = auth.SESSION_USER.first(user_id=learner.pk)
+    assert user.profile.pk == learner.profile.pk  # joined, no query
+    assert user._has_grants is False
+    today = timezone.localdate()
+    for who in (learner, other):
+        for language in ("en", "fr", "pt"):
+            values = {"user_id": who.pk, "language": language, "today": today}
+            expected = list(training.MY_COURSES.build(**values))
+            found = training.MY_COURSES.objects(**values)
+            assert pks(found) == pks(expected)
+            for got, want in zip(found, expected, strict=True):
+                for name in ("steps_total", "steps_done", "assigned", "overdue", "due_date"):
+                    assert getattr(got, name) == getattr(want, name)
+        values = {"user_id": who.pk, "original_id": course.original_id}
+        assert family.RECORD_STEPS.values(**values) == list(family.RECORD_STEPS.build(**values))
+    values = {"attempt_id": attempt.pk}
+    assert views.ATTEMPT_CHOICE_IDS.values(**values) == list(
+        views.ATTEMPT_CHOICE_IDS.build(**values)
+    )
+
+
+def test_odd_values_find_nothing_or_are_refused(world):
+    assert auth.SESSION_USER.objects(user_id=2**70) == []
+    assert views.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []
+    with pytest.raises(ValueError, match="None"):
+        views.PUBLISHED_COURSE.objects(slug=None)
+    with pytest.raises(TypeError):
+        views.PUBLISHED_COURSE.objects(title="x")
+
+
+def test_a_value_that_never_reaches_the_sql_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    broken = PreparedQuery(lambda slug: Course.objects.all(), slug="\x1fnowhere\x1f")
+    with pytest.raises(ImproperlyConfigured):
+        broken.objects(slug="x")
+
+
+def test_out_of_range_ids_in_urls_are_not_found(client, world):
+    client.force_login(world["learner"])
+    course = world["course"]
+    for url in (
+        f"/courses/{course.slug}/lessons/{2**70}/",
+        f"/courses/{course.slug}/quizzes/{2**70}/",
+        f"/courses/{'x' * 60}/",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_permissions_follow_every_kind_of_grant(world):
+    """A learner's pages load no permissions (none reach them); a grant made directly or
+    through a group shows on the next request."""
+    learner = world["learner"]
+    client = Client()
+    client.force_login(learner)
+    dashboard = reverse("ambassadors:dashboard")
+    reports = reverse("ambassadors:reports")
+    assert reports not in client.get(dashboard).content.decode()
+    permission = Permission.objects.get(codename="view_reports")
+    learner.user_permissions.add(permission)
+    assert reports in client.get(dashboard).content.decode()
+    learner.user_permissions.remove(permission)
+    assert reports not in client.get(dashboard).content.decode()
+    manager = make_manager(whole_network=True)
+    manager_client = Client()
+    manager_client.force_login(manager)
+    assert reports in manager_client.get(dashboard).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+def test_statements_are_prepared_once_per_connection(world):
+    slug = world["course"].slug
+
+    def prepared_here():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+                [views.PUBLISHED_COURSE.name],
+            )
+            return cursor.fetchone()[0]
+
+    assert pks(views.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
+    assert prepared_here() == 1
+    with override_settings(DATABASE_PREPARED_STATEMENTS=False):
+        assert pks(views.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again():
+    course = make_course(modules=1, lessons=1)
+    assert pks(views.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
+    connection.close()  # as after CONN_MAX_AGE, or a database restart
+    assert pks(views.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
