@@ -20,7 +20,7 @@ class AttemptForm(forms.Form):
 
     Field ``q<id>`` per AttemptQuestion; values are AttemptChoice ids of that question only,
     so a choice from another question or quiz is "not a valid choice". ``questions`` carry
-    their choices in ``shown_choices`` (see views._get_attempt_for_user). Nothing here knows
+    their choices in ``shown_choices`` (see views.attempt_detail). Nothing here knows
     which choices are correct.
 
     ``token``: the attempt's token the POST must repeat, or None for a quiz preview.

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -132,18 +132,6 @@ def _snapshot_prefetch() -> Prefetch:
             )
         ),
     )
-
-
-def _get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id) -> QuizAttempt:
-    """The learner's own attempt on this quiz, with its snapshot; anyone else's is a 404."""
-    attempt = get_object_or_404(
-        QuizAttempt.objects.prefetch_related(_snapshot_prefetch()),
-        pk=attempt_id,
-        quiz=quiz,
-        user=request.user,
-    )
-    attempt.quiz, attempt.user = quiz, request.user
-    return attempt
 
 
 @login_required
@@ -277,14 +265,19 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> HttpResponse:
     course_obj = _get_course_for_user(request, course)
     quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
-    attempt_obj = _get_attempt_for_user(request, quiz_obj, attempt)
+    # The attempt's row first: its snapshot is loaded only for a page that shows or grades it.
+    attempt_obj = _found(
+        LEARNER_ATTEMPT.first(attempt_id=attempt, quiz_id=quiz_obj.pk, user_id=request.user.pk)
+    )
+    attempt_obj.quiz, attempt_obj.user = quiz_obj, request.user
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
+    if attempt_obj.is_submitted and request.method == "POST":
+        # A double click, a retry or a second tab: it is graded already, show the result.
+        messages.info(request, _("This attempt was already submitted."))
+        return redirect(attempt_obj)
+    prefetch_related_objects([attempt_obj], _snapshot_prefetch())
     if attempt_obj.is_submitted:
-        if request.method == "POST":
-            # A double click, a retry or a second tab: it is graded already, show the result.
-            messages.info(request, _("This attempt was already submitted."))
-            return redirect(attempt_obj)
         return _attempt_result(request, course_obj, quiz_obj, attempt_obj)
 
     now = timezone.now()
