@@ -92,18 +92,23 @@ class PreparedQuery:
                             break
                 if name not in positions:
                     raise ImproperlyConfigured(f"{name!r} does not reach the SQL of {sql!r}")
-            compiled[alias] = (queryset, compiler, sql, tuple(params), positions)
+            fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+            if compiler.has_composite_fields(fields):
+                raise ImproperlyConfigured("composite fields are not supported here")
+            # As results_iter finds them, once rather than on every run.
+            converters = compiler.get_converters(fields)
+            compiled[alias] = (queryset, compiler, sql, tuple(params), positions, converters)
         return compiled[alias]
 
     def _rows(self, using: str | None, values: dict):
-        queryset, compiler, sql, params, positions = self._compiled(using)
+        queryset, compiler, sql, params, positions, converters = self._compiled(using)
         if values.keys() != self.sentinels.keys():
             raise TypeError(f"expected the values {sorted(self.sentinels)}")
         for name, value in values.items():
             if value is None:
                 raise ValueError(f"{name!r} is None: its SQL would differ (IS NULL)")
             if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                return queryset, compiler, []  # as the ORM: no row has such an id
+                return queryset, compiler, ()  # as the ORM: no row has such an id
         values = {name: self._render[name](value) for name, value in values.items()}
         connection = compiler.connection
         with connection.cursor() as cursor:
@@ -121,6 +126,8 @@ class PreparedQuery:
                         params[index] = value
                 cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
         return queryset, compiler, rows
 
     def _prepare(self, connection, cursor, sql: str, params: tuple, positions: dict) -> None:
@@ -148,8 +155,8 @@ class PreparedQuery:
 
     def values(self, *, using: str | None = None, **values) -> list[tuple]:
         """The rows of a ``values_list()`` QuerySet, as tuples."""
-        _queryset, compiler, rows = self._rows(using, values)
-        return list(compiler.results_iter(results=[rows], tuple_expected=True))
+        _queryset, _compiler, rows = self._rows(using, values)
+        return [tuple(row) for row in rows]
 
     def objects(self, *, using: str | None = None, **values) -> list:
         """The model instances of the QuerySet (with its ``select_related`` and annotations)."""
@@ -165,7 +172,7 @@ class PreparedQuery:
         fetch_mode = queryset._fetch_mode
         populators = get_related_populators(klass_info, select, db, fetch_mode)
         objects = []
-        for row in compiler.results_iter(results=[rows]):
+        for row in rows:
             obj = model.from_db(db, attnames, row[start:end], fetch_mode=fetch_mode)
             for populator in populators:
                 populator.populate(row, obj)
