@@ -167,6 +167,20 @@ def test_every_page_has_the_switcher_with_the_five_languages(learner_client):
     ]
 
 
+@pytest.mark.django_db
+def test_the_switcher_marks_the_current_language_in_each_language(client):
+    """Its options are rendered once per language and process: each language still gets its
+    own selected option, whatever was rendered before it."""
+    user = make_user()
+    client.force_login(user)
+    for language in ("fr", "en", "it", "fr", "pt", "es"):
+        StaffProfile.objects.filter(user=user).update(language=language)
+        page = client.get("/").content.decode()
+        selected = re.findall(r'<option value="(\w+)" lang="\w+" selected>', page)
+        assert selected == [language]
+        assert f'<html lang="{language}">' in page
+
+
 # --- Localised dates, e-mails, form errors, the admin -----------------------------------------
 
 
