@@ -21,6 +21,7 @@ from bench.harness import (
     BASE,
     CSRF,
     Server,
+    analyze,
     prepare_submits,
     reset_database,
     session_cookie,
@@ -113,6 +114,7 @@ def run_size(name: str, args) -> dict:
         ]
         scenarios["quiz start (20 questions)"] = wrk(starts, **run)
         submits = prepare_submits(quiz, staff[1:], args.quiz_users)
+        analyze()
         scenarios["quiz submit (20 questions)"] = wrk(submits, **run)
         result["peak_worker_rss_mb"] = round(server.memory_kb("VmHWM") / 1024, 1)
 
@@ -145,6 +147,7 @@ def burst(quiz, staff, args, submit_rps: float) -> dict:
         QuizAttempt.objects.filter(quiz=quiz, user__in=users).values_list("user_id", flat=True)
     )
     lines = prepare_submits(quiz, users, args.burst)
+    analyze()
     attempt_ids = [line.split("\t")[1].rstrip("/").rsplit("/", 1)[1] for line in lines]
     # Long enough for every learner to submit at least once at the measured submit rate.
     duration = int(len(lines) / max(submit_rps, 1) * 2) + 10
