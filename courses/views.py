@@ -1,7 +1,6 @@
 """Learner pages of one course. Thin: access helpers, then services and outlines."""
 
 import json
-from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,28 +8,24 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dianova_training.prepared import PreparedQuery
-
-from . import services
+from . import lookups, services
 from .family import family_certificate, quiz_passed_in_family
 from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload, question_shapes
+from .lookups import (
+    can_preview,
+    get_attempt_for_user,
+    get_course_for_user,
+    get_lesson_for_user,
+    get_quiz_for_user,
+)
 from .models import AttemptChoice, AttemptQuestion, Course, Lesson, Quiz, QuizAttempt
 from .outline import CourseOutline, build_outline
-
-
-def _can_preview(request: HttpRequest) -> bool:
-    """Trainers (``courses.change_course``) preview as a learner: they see drafts, marked as
-    such, and are never locked out of a step; everyone else sees published content only.
-    Authoring needs the admin, so only staff users are asked: a learner's page loads no
-    permissions."""
-    user = request.user
-    return user.is_staff and user.has_perm("courses.change_course")
 
 
 def _refuse_if_locked(
@@ -38,7 +33,7 @@ def _refuse_if_locked(
 ) -> HttpResponse | None:
     """A redirect to the course page saying why, when ``obj`` is a locked step for this
     learner; None when they may go on. The outline decides, as it does for the pages."""
-    if not course.sequential or _can_preview(request):
+    if not course.sequential or can_preview(request):
         return None
     if outline is None:
         outline = build_outline(course, request.user)
@@ -51,75 +46,6 @@ def _refuse_if_locked(
         % {"step": step.title, "reason": step.locked_reason},
     )
     return redirect(course)
-
-
-def _published_course(slug: str):
-    return Course.objects.published().filter(slug=slug)
-
-
-def _published_lesson(lesson_id: int, course_id: int):
-    return (
-        Lesson.objects.published()
-        .select_related("module")
-        .filter(pk=lesson_id, module__course_id=course_id)
-    )
-
-
-def _published_quiz(quiz_id: int, course_id: int):
-    return Quiz.objects.published().select_related("module").filter(pk=quiz_id, course_id=course_id)
-
-
-def _learner_attempt(attempt_id: UUID, quiz_id: int, user_id: int):
-    return QuizAttempt.objects.filter(pk=attempt_id, quiz_id=quiz_id, user_id=user_id)
-
-
-def _attempt_choice_ids(attempt_id: UUID):
-    """(question id, kind, choice id) of an attempt's snapshot, in order."""
-    return (
-        AttemptChoice.objects.filter(attempt_question__attempt_id=attempt_id)
-        .order_by("attempt_question__order", "order")
-        .values_list("attempt_question_id", "attempt_question__kind", "pk")
-    )
-
-
-# A learner's every page reads these: compiled once (dianova_training/prepared.py).
-PUBLISHED_COURSE = PreparedQuery(_published_course, slug="\x1fcourse-slug\x1f")
-PUBLISHED_LESSON = PreparedQuery(_published_lesson, lesson_id=-4_440_001, course_id=-4_440_002)
-PUBLISHED_QUIZ = PreparedQuery(_published_quiz, quiz_id=-4_440_003, course_id=-4_440_004)
-_SENTINEL_UUID = UUID("7e57ab1e-0000-4000-8000-00000000a77e")
-LEARNER_ATTEMPT = PreparedQuery(
-    _learner_attempt, attempt_id=_SENTINEL_UUID, quiz_id=-4_440_005, user_id=-4_440_006
-)
-ATTEMPT_CHOICE_IDS = PreparedQuery(_attempt_choice_ids, attempt_id=_SENTINEL_UUID)
-
-
-def _found(obj):
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _get_course_for_user(request: HttpRequest, slug: str) -> Course:
-    """A published course, or any course for trainers previewing drafts; else 404."""
-    if _can_preview(request):
-        return get_object_or_404(Course.objects.all(), slug=slug)
-    return _found(PUBLISHED_COURSE.first(slug=slug))
-
-
-def _get_lesson_for_user(request: HttpRequest, course: Course, lesson_id: int) -> Lesson:
-    if _can_preview(request):
-        lessons = Lesson.objects.select_related("module")
-        return get_object_or_404(lessons, pk=lesson_id, module__course=course)
-    return _found(PUBLISHED_LESSON.first(lesson_id=lesson_id, course_id=course.pk))
-
-
-def _get_quiz_for_user(request: HttpRequest, course: Course, quiz_id: int) -> Quiz:
-    if _can_preview(request):
-        quiz = get_object_or_404(Quiz.objects.select_related("module"), pk=quiz_id, course=course)
-    else:
-        quiz = _found(PUBLISHED_QUIZ.first(quiz_id=quiz_id, course_id=course.pk))
-    quiz.course = course  # already loaded: spare a query for every URL built from the quiz
-    return quiz
 
 
 def _snapshot_prefetch() -> Prefetch:
@@ -136,8 +62,8 @@ def _snapshot_prefetch() -> Prefetch:
 
 @login_required
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = _get_course_for_user(request, course)
-    outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    course_obj = get_course_for_user(request, course)
+    outline = build_outline(course_obj, request.user, include_drafts=can_preview(request))
     certificate = family_certificate(request.user, course_obj)
     return render(
         request,
@@ -146,7 +72,7 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
             "course": course_obj,
             "outline": outline,
             "certificate": certificate,
-            "preview": _can_preview(request),
+            "preview": can_preview(request),
         },
     )
 
@@ -156,8 +82,8 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
 def course_continue(request: HttpRequest, course: str) -> HttpResponse:
     """Where "Start" and "Continue" lead: the learner's next open step, else the course page
     (nothing left to do, or nothing published yet)."""
-    course_obj = _get_course_for_user(request, course)
-    outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    course_obj = get_course_for_user(request, course)
+    outline = build_outline(course_obj, request.user, include_drafts=can_preview(request))
     if outline.next_step is None:
         return redirect(course_obj)
     return redirect(outline.next_step.url)
@@ -165,9 +91,9 @@ def course_continue(request: HttpRequest, course: str) -> HttpResponse:
 
 @login_required
 def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
-    course_obj = _get_course_for_user(request, course)
-    lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
-    outline = build_outline(course_obj, request.user, include_drafts=_can_preview(request))
+    course_obj = get_course_for_user(request, course)
+    lesson_obj = get_lesson_for_user(request, course_obj, lesson)
+    outline = build_outline(course_obj, request.user, include_drafts=can_preview(request))
     if refused := _refuse_if_locked(request, course_obj, lesson_obj, outline):
         return refused
     previous, following = outline.neighbours(lesson_obj)
@@ -183,7 +109,7 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
             "previous": previous,
             "following": following,
             "done": done,
-            "preview": _can_preview(request),
+            "preview": can_preview(request),
         },
     )
 
@@ -191,8 +117,8 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
-    course_obj = _get_course_for_user(request, course)
-    lesson_obj = _get_lesson_for_user(request, course_obj, lesson)
+    course_obj = get_course_for_user(request, course)
+    lesson_obj = get_lesson_for_user(request, course_obj, lesson)
     if refused := _refuse_if_locked(request, course_obj, lesson_obj):
         return refused
     services.lesson_complete(user=request.user, lesson=lesson_obj)
@@ -206,8 +132,8 @@ def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpRespo
 
 @login_required
 def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
-    course_obj = _get_course_for_user(request, course)
-    quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    course_obj = get_course_for_user(request, course)
+    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz_obj))
@@ -239,8 +165,8 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
-    course_obj = _get_course_for_user(request, course)
-    quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    course_obj = get_course_for_user(request, course)
+    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
     try:
@@ -263,13 +189,10 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> HttpResponse:
-    course_obj = _get_course_for_user(request, course)
-    quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    course_obj = get_course_for_user(request, course)
+    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
     # The attempt's row first: its snapshot is loaded only for a page that shows or grades it.
-    attempt_obj = _found(
-        LEARNER_ATTEMPT.first(attempt_id=attempt, quiz_id=quiz_obj.pk, user_id=request.user.pk)
-    )
-    attempt_obj.quiz, attempt_obj.user = quiz_obj, request.user
+    attempt_obj = get_attempt_for_user(request, quiz_obj, attempt)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
     if attempt_obj.is_submitted and request.method == "POST":
@@ -359,13 +282,10 @@ def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> J
     a wrong token; 409 when the attempt is submitted or its time is up. Nothing is saved
     unless everything sent is valid.
     """
-    course_obj = _get_course_for_user(request, course)
-    quiz_obj = _get_quiz_for_user(request, course_obj, quiz)
+    course_obj = get_course_for_user(request, course)
+    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
     # The attempt's row only: validating answers needs the snapshot's ids, not its texts.
-    attempt_obj = _found(
-        LEARNER_ATTEMPT.first(attempt_id=attempt, quiz_id=quiz_obj.pk, user_id=request.user.pk)
-    )
-    attempt_obj.quiz, attempt_obj.user = quiz_obj, request.user
+    attempt_obj = get_attempt_for_user(request, quiz_obj, attempt)
     try:
         payload = json.loads(request.body)
     except ValueError:
@@ -374,7 +294,7 @@ def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> J
     if not isinstance(token, str) or not constant_time_compare(token, attempt_obj.token):
         return JsonResponse({"error": str(TOKEN_ERROR)}, status=400)
     try:
-        shapes = question_shapes(ATTEMPT_CHOICE_IDS.values(attempt_id=attempt_obj.pk))
+        shapes = question_shapes(lookups.ATTEMPT_CHOICE_IDS.values(attempt_id=attempt_obj.pk))
         answers = answers_from_payload(payload, questions=shapes)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)

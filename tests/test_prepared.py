@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors import training
-from courses import family, views
+from courses import family, lookups
 from courses.models import Course, Lesson, Quiz, Status
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from dianova_training import auth
@@ -58,17 +58,17 @@ def test_each_prepared_query_answers_as_its_queryset(world):
     cases = [
         (auth.SESSION_USER, {"user_id": learner.pk}),
         (auth.SESSION_USER, {"user_id": other.pk}),
-        (views.PUBLISHED_COURSE, {"slug": course.slug}),
-        (views.PUBLISHED_COURSE, {"slug": draft.slug}),
-        (views.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": course.pk}),
-        (views.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": draft.pk}),
-        (views.PUBLISHED_QUIZ, {"quiz_id": quiz.pk, "course_id": course.pk}),
+        (lookups.PUBLISHED_COURSE, {"slug": course.slug}),
+        (lookups.PUBLISHED_COURSE, {"slug": draft.slug}),
+        (lookups.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": course.pk}),
+        (lookups.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": draft.pk}),
+        (lookups.PUBLISHED_QUIZ, {"quiz_id": quiz.pk, "course_id": course.pk}),
         (
-            views.LEARNER_ATTEMPT,
+            lookups.LEARNER_ATTEMPT,
             {"attempt_id": attempt.pk, "quiz_id": quiz.pk, "user_id": other.pk},
         ),
         (
-            views.LEARNER_ATTEMPT,
+            lookups.LEARNER_ATTEMPT,
             {"attempt_id": attempt.pk, "quiz_id": quiz.pk, "user_id": learner.pk},
         ),
     ]
@@ -95,18 +95,18 @@ def test_each_prepared_query_answers_as_its_queryset(world):
         values = {"user_id": who.pk, "original_id": course.original_id}
         assert family.RECORD_STEPS.values(**values) == list(family.RECORD_STEPS.build(**values))
     values = {"attempt_id": attempt.pk}
-    assert views.ATTEMPT_CHOICE_IDS.values(**values) == list(
-        views.ATTEMPT_CHOICE_IDS.build(**values)
+    assert lookups.ATTEMPT_CHOICE_IDS.values(**values) == list(
+        lookups.ATTEMPT_CHOICE_IDS.build(**values)
     )
 
 
 def test_odd_values_find_nothing_or_are_refused(world):
     assert auth.SESSION_USER.objects(user_id=2**70) == []
-    assert views.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []
+    assert lookups.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []
     with pytest.raises(ValueError, match="None"):
-        views.PUBLISHED_COURSE.objects(slug=None)
+        lookups.PUBLISHED_COURSE.objects(slug=None)
     with pytest.raises(TypeError):
-        views.PUBLISHED_COURSE.objects(title="x")
+        lookups.PUBLISHED_COURSE.objects(title="x")
 
 
 def test_a_value_that_never_reaches_the_sql_is_refused():
@@ -156,20 +156,20 @@ def test_statements_are_prepared_once_per_connection(world):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
-                [views.PUBLISHED_COURSE.name],
+                [lookups.PUBLISHED_COURSE.name],
             )
             return cursor.fetchone()[0]
 
-    assert pks(views.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
+    assert pks(lookups.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
     assert prepared_here() == 1
     with override_settings(DATABASE_PREPARED_STATEMENTS=False):
-        assert pks(views.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
+        assert pks(lookups.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_a_new_connection_prepares_again():
     course = make_course(modules=1, lessons=1)
-    assert pks(views.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
+    assert pks(lookups.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
     connection.close()  # as after CONN_MAX_AGE, or a database restart
-    assert pks(views.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
+    assert pks(lookups.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
