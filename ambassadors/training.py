@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from ambassadors.models import LEVEL_COUNT, Level
-from ambassadors.programme import services
+from ambassadors.models import LEVEL_COUNT
+from ambassadors.programme import services, sync_queries
 from courses.family import with_family_progress
 from courses.models import Course
 from dianova_training.prepared import PreparedQuery
@@ -38,9 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     level (brought up to date with my courses first, see programme.services.programme_sync)."""
     ambassador = services.programme_sync(user=request.user)
     level = (
-        Level.objects.filter(rank=ambassador.level).first()
-        if ambassador and ambassador.level
-        else None
+        sync_queries.LEVEL.first(rank=ambassador.level) if ambassador and ambassador.level else None
     )
     courses = MY_COURSES.objects(
         user_id=request.user.pk,

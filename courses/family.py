@@ -51,7 +51,10 @@ from .models import (
 def in_family(course: Course, path: str = "") -> Q:
     """Rows whose course (reached through ``path``, e.g. ``"lesson__module__course"``) is a
     language version of ``course``'s family. No subquery: two columns of the course row."""
-    original = course.original_id
+    return _in_family_of(course.original_id, path)
+
+
+def _in_family_of(original: int, path: str = "") -> Q:
     if not path:
         return Q(pk=original) | Q(translation_of=original)
     return Q(**{path: original}) | Q(**{f"{path}__translation_of": original})
@@ -141,9 +144,18 @@ def _family_id(path: str):
     return Coalesce(f"{path}__translation_of", path)
 
 
+def _family_certificate(user_id: int, original_id: int):
+    certificates = Certificate.objects.filter(_in_family_of(original_id, "course"), user_id=user_id)
+    return (certificates if certificates.ordered else certificates.order_by("pk"))[:1]
+
+
+# Read on every course page: compiled once (dianova_training/prepared.py).
+FAMILY_CERTIFICATE = PreparedQuery(_family_certificate, user_id=-5_550_003, original_id=-5_550_004)
+
+
 def family_certificate(user, course: Course) -> Certificate | None:
     """The learner's certificate for ``course``'s family, whichever version issued it."""
-    return Certificate.objects.filter(in_family(course, "course"), user=user).first()
+    return FAMILY_CERTIFICATE.first(user_id=user.pk, original_id=course.original_id)
 
 
 def family_completion(user, course: Course) -> CourseCompletion | None:

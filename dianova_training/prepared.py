@@ -23,6 +23,7 @@ value). ``tests/test_prepared.py`` runs every prepared query of the app against 
 import itertools
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -78,12 +79,16 @@ class PreparedQuery:
             sql, params = compiler.as_sql()
             positions = {}
             for name, sentinel in self.sentinels.items():
-                # Dates and UUIDs may reach the parameters as the backend adapts them: text.
+                # Dates, datetimes and UUIDs may reach the parameters as the backend adapts
+                # them: text.
                 renderings = {
                     _as_is: sentinel,
                     str: str(sentinel),
                     _hex: getattr(sentinel, "hex", None),
                 }
+                if isinstance(sentinel, datetime):  # SQLite: naive UTC, as text
+                    adapt = compiler.connection.ops.adapt_datetimefield_value
+                    renderings[adapt] = adapt(sentinel)
                 for index, param in enumerate(params):
                     for render, rendered in renderings.items():
                         if type(param) is type(rendered) and param == rendered:

@@ -2,6 +2,8 @@
 QuerySets do, for every value; odd values are refused or found empty as the ORM would; on
 PostgreSQL the statements are PREPAREd once per connection and survive a reconnection."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -10,12 +12,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors import training
+from ambassadors.programme import services as programme_services
+from ambassadors.programme import sync_queries
 from courses import family, lookups
 from courses.models import Course, Lesson, Quiz, Status
 from courses.services import attempt_start, attempt_submit, lesson_complete
 from dianova_training import auth
 from dianova_training.prepared import PreparedQuery
-from tests.factories import make_course, make_manager, make_user
+from tests.factories import (
+    make_charter,
+    make_core_course,
+    make_course,
+    make_manager,
+    make_member,
+    make_user,
+    pass_course,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +94,9 @@ def test_each_prepared_query_answers_as_its_queryset(world):
     user = auth.SESSION_USER.first(user_id=learner.pk)
     assert user.profile.pk == learner.profile.pk  # joined, no query
     assert user._has_grants is False
+    certified = make_course(modules=1, lessons=1)
+    certified_fr = make_course(modules=1, lessons=1, language="fr", translation_of=certified)
+    pass_course(learner, certified_fr)
     today = timezone.localdate()
     for who in (learner, other):
         for language in ("en", "fr", "pt"):
@@ -94,10 +109,59 @@ def test_each_prepared_query_answers_as_its_queryset(world):
                     assert getattr(got, name) == getattr(want, name)
         values = {"user_id": who.pk, "original_id": course.original_id}
         assert family.RECORD_STEPS.values(**values) == list(family.RECORD_STEPS.build(**values))
+        for original_id in (course.original_id, certified.original_id):
+            values = {"user_id": who.pk, "original_id": original_id}
+            assert pks(family.FAMILY_CERTIFICATE.objects(**values)) == pks(
+                family.FAMILY_CERTIFICATE.build(**values)
+            )
+    assert family.FAMILY_CERTIFICATE.first(
+        user_id=learner.pk, original_id=certified.original_id
+    ).course_id in {certified.pk, certified_fr.pk}
     values = {"attempt_id": attempt.pk}
     assert lookups.ATTEMPT_CHOICE_IDS.values(**values) == list(
         lookups.ATTEMPT_CHOICE_IDS.build(**values)
     )
+
+
+def test_the_programme_reads_answer_as_their_querysets(world):
+    """programme_sync's reads (ambassadors/programme/sync_queries.py), for a member with a
+    completed course, passed quizzes, recorded facts and an accepted charter, and for
+    someone with none of these; the charter as of before and after its publication."""
+    learner, other = world["learner"], world["other"]
+    course = make_core_course()
+    pass_course(learner, course)
+    charter = make_charter()
+    profile = make_member(user=learner)
+    programme_services.charter_accept(profile=profile, charter=charter, language="en")
+    assert sync_queries.COMPLETIONS.values(user_id=learner.pk)
+    assert sync_queries.QUIZZES_PASSED.values(user_id=learner.pk)
+    assert sync_queries.RECORDED.values(user_id=learner.pk)
+    before = charter.published_at - timedelta(seconds=1)
+    for who in (learner, other):
+        for prepared in (
+            sync_queries.COMPLETIONS,
+            sync_queries.QUIZZES_PASSED,
+            sync_queries.RECORDED,
+        ):
+            values = {"user_id": who.pk}
+            assert sorted(prepared.values(**values)) == sorted(prepared.build(**values))
+        for now in (before, charter.published_at, timezone.now()):
+            values = {"user_id": who.pk, "now": now}
+            found = sync_queries.CURRENT_CHARTER_ACCEPTED.values(**values)
+            assert found == list(sync_queries.CURRENT_CHARTER_ACCEPTED.build(**values))
+        values = {"user_id": who.pk}
+        assert pks(sync_queries.MEMBER.objects(**values)) == pks(
+            sync_queries.MEMBER.build(**values)
+        )
+    assert sync_queries.CURRENT_CHARTER_ACCEPTED.values(user_id=learner.pk, now=timezone.now())
+    assert not sync_queries.CURRENT_CHARTER_ACCEPTED.values(user_id=learner.pk, now=before)
+    assert pks(sync_queries.MEMBER.objects(user_id=learner.pk)) == [profile.pk]
+    for rank in (1, 2, 6, 7):
+        found = sync_queries.LEVEL.objects(rank=rank)
+        assert pks(found) == pks(sync_queries.LEVEL.build(rank=rank))
+        assert [level.rank for level in found] == ([rank] if rank <= 6 else [])
+    programme_services.programme_leave(profile=profile)
+    assert sync_queries.MEMBER.objects(user_id=learner.pk) == []
 
 
 def test_odd_values_find_nothing_or_are_refused(world):

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from ambassadors.models import (
@@ -17,8 +16,7 @@ from ambassadors.models import (
     CharterVersion,
     Level,
 )
-from ambassadors.programme import badges, ladder
-from courses.models import CourseCompletion, QuizAttempt
+from ambassadors.programme import badges, ladder, sync_queries
 
 PRIVACY_NOTICE_VERSION = 1
 
@@ -114,39 +112,26 @@ class _Fact:
 
 def _course_facts(user) -> list[_Fact]:
     """Courses completed and quizzes passed, keyed so that language versions count once."""
-    facts = []
-    for course_id, original_id, completed_at in CourseCompletion.objects.filter(
-        user=user
-    ).values_list("course_id", "course__translation_of_id", "completed_at"):
-        facts.append(
-            _Fact(
-                ActionType.Automatic.COURSE_COMPLETED,
-                f"course:{original_id or course_id}",
-                completed_at,
-            )
+    facts = [
+        _Fact(
+            ActionType.Automatic.COURSE_COMPLETED,
+            f"course:{original_id or course_id}",
+            completed_at,
         )
-    passed = (
-        QuizAttempt.objects.filter(user=user, passed=True)
-        .order_by()
-        .values("quiz_id", "quiz__key", "quiz__course_id", "quiz__course__translation_of_id")
-        .annotate(first=Min("submitted_at"))
-    )
-    for row in passed:
-        course = row["quiz__course__translation_of_id"] or row["quiz__course_id"]
-        quiz = row["quiz__key"] or f"#{row['quiz_id']}"
-        facts.append(
-            _Fact(ActionType.Automatic.QUIZ_PASSED, f"quiz:{course}:{quiz}"[:80], row["first"])
-        )
+        for course_id, original_id, completed_at in sync_queries.COMPLETIONS.values(user_id=user.pk)
+    ]
+    for quiz_id, key, course_id, original_id, first in sync_queries.QUIZZES_PASSED.values(
+        user_id=user.pk
+    ):
+        course = original_id or course_id
+        quiz = key or f"#{quiz_id}"
+        facts.append(_Fact(ActionType.Automatic.QUIZ_PASSED, f"quiz:{course}:{quiz}"[:80], first))
     return facts
 
 
 def _unrecorded(user, facts: list[_Fact]) -> list[_Fact]:
     """The facts not yet recorded as automatic actions (one query)."""
-    known = set(
-        Action.objects.filter(user=user, action_type__automatic__in={f.automatic for f in facts})
-        .exclude(source_key="")
-        .values_list("action_type__automatic", "source_key")
-    )
+    known = set(sync_queries.RECORDED.values(user_id=user.pk))
     return [f for f in facts if (f.automatic, f.source_key) not in known]
 
 
@@ -181,8 +166,7 @@ def _record_automatic(user, facts: list[_Fact]) -> int:
 
 
 def _accepted_current_charter(user) -> bool:
-    current = CharterVersion.objects.published().order_by("-version")[:1]
-    return CharterAcceptance.objects.filter(user=user, charter__in=current).exists()
+    return bool(sync_queries.CURRENT_CHARTER_ACCEPTED.values(user_id=user.pk, now=timezone.now()))
 
 
 def programme_sync(
@@ -196,7 +180,7 @@ def programme_sync(
     (completions, passed quizzes, what is recorded already), four from Committed up.
     """
     if profile is None:
-        profile = AmbassadorProfile.objects.active().filter(user=user).first()
+        profile = sync_queries.MEMBER.first(user_id=user.pk)
     if profile is None or profile.left_at is not None:
         return None
     facts = _course_facts(user)
