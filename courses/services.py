@@ -6,9 +6,10 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, Subquery, Value, When
+from django.db.models import Subquery
 from django.utils import timezone
 
+from .attempt_writes import lock_attempt, write_answers
 from .family import family_certificate, family_completion, with_family_progress
 from .models import (
     AttemptChoice,
@@ -237,7 +238,7 @@ def attempt_start(*, user: AbstractBaseUser, quiz: Quiz) -> QuizAttempt:
 
 def _lock_open_attempt(attempt: QuizAttempt, now) -> QuizAttempt:
     """The attempt's row, locked, if answers are still accepted; else AttemptClosed."""
-    locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = lock_attempt(attempt.pk)
     if locked.is_submitted:
         raise AttemptAlreadySubmitted
     if not locked.accepts_answers(now):
@@ -255,22 +256,8 @@ def attempt_save_answers(*, attempt: QuizAttempt, answers: dict[int, set[int]]) 
     when the attempt no longer accepts answers. Three queries whatever the number of answers.
     """
     locked = _lock_open_attempt(attempt, timezone.now())
-    _write_answers(locked, answers)
+    write_answers(locked, answers)
     return locked
-
-
-def _write_answers(attempt: QuizAttempt, answers: dict[int, set[int]]) -> None:
-    """One UPDATE: the picked choices of the answered questions selected, the others not."""
-    if not answers:
-        return
-    picked = set().union(*answers.values())
-    AttemptChoice.objects.filter(
-        attempt_question__attempt=attempt, attempt_question_id__in=list(answers)
-    ).update(
-        selected=Case(When(pk__in=picked, then=Value(True)), default=Value(False))
-        if picked
-        else Value(False)
-    )
 
 
 def _snapshot_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
@@ -329,7 +316,7 @@ def attempt_submit(
     deadline plus ``QuizAttempt.DEADLINE_GRACE``). Past that the submission is still
     recorded, marked late and graded on the answers saved by then.
     """
-    locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = lock_attempt(attempt.pk)
     # The caller's copy has the quiz, course and learner loaded already (they never change).
     locked.quiz, locked.user = attempt.quiz, attempt.user
     if locked.is_submitted:
@@ -339,7 +326,7 @@ def attempt_submit(
     now = timezone.now()
     questions = _snapshot_questions(attempt)
     if answers is not None and locked.accepts_answers(now):
-        _write_answers(locked, answers)
+        write_answers(locked, answers)
     if (
         answers is not None
         and locked.accepts_answers(now)

@@ -164,6 +164,47 @@ def test_the_programme_reads_answer_as_their_querysets(world):
     assert sync_queries.MEMBER.objects(user_id=learner.pk) == []
 
 
+def test_the_attempt_lock_and_the_picks_update_touch_only_their_attempt(world):
+    """attempt_writes: the locked attempt is the QuerySet's row; the picks' UPDATE written by
+    hand selects exactly the picked choices of the answered questions of its own attempt,
+    even when given another attempt's question ids."""
+    from django.db import transaction
+
+    from courses.attempt_writes import LOCKED_ATTEMPT, lock_attempt, write_answers
+    from courses.models import AttemptChoice
+
+    open_attempt = world["attempt"]
+    mine = attempt_start(user=world["learner"], quiz=world["quiz"])
+    with transaction.atomic():
+        values = {"attempt_id": mine.pk}
+        assert pks(LOCKED_ATTEMPT.objects(**values)) == pks(LOCKED_ATTEMPT.build(**values))
+        assert lock_attempt(mine.pk).pk == mine.pk
+
+    def picks(attempt):
+        return set(
+            AttemptChoice.objects.filter(
+                attempt_question__attempt=attempt, selected=True
+            ).values_list("pk", flat=True)
+        )
+
+    questions = list(mine.questions.order_by("order").prefetch_related("choices"))
+    first, second = questions[0], questions[1]
+    a, b = sorted(c.pk for c in first.choices.all())[:2]
+    theirs = open_attempt.questions.order_by("order").first()
+    their_choice = theirs.choices.order_by("order").first()
+    with transaction.atomic():
+        write_answers(mine, {first.pk: {a, b}, second.pk: set(), theirs.pk: {their_choice.pk}})
+    assert picks(mine) == {a, b}
+    assert picks(open_attempt) == set()
+    with transaction.atomic():
+        write_answers(mine, {first.pk: {b}})
+    assert picks(mine) == {b}
+    with transaction.atomic():
+        write_answers(mine, {first.pk: set()})
+        write_answers(mine, {})
+    assert picks(mine) == set()
+
+
 def test_odd_values_find_nothing_or_are_refused(world):
     assert auth.SESSION_USER.objects(user_id=2**70) == []
     assert lookups.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []
