@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
-from .attempt_writes import lock_attempt, write_answers
+from .attempt_writes import lock_attempt, write_answers, write_snapshot
 from .family import family_certificate, family_completion, with_family_progress
 from .models import (
     AttemptChoice,
@@ -144,6 +144,9 @@ def lesson_complete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonCompleti
 def _snapshot(attempt: QuizAttempt, questions: list[Question], *, shuffle_choices: bool) -> None:
     """Save the snapshot of the drawn questions (see ``snapshots.snapshot_rows``) into the
     attempt. Two INSERTs whatever the number of questions."""
+    if connections[router.db_for_write(AttemptQuestion)].features.can_return_rows_from_bulk_insert:
+        write_snapshot(attempt, questions, shuffle_choices=shuffle_choices)
+        return
     rows = snapshot_rows(questions, shuffle_choices=shuffle_choices, attempt=attempt)
     saved = AttemptQuestion.objects.bulk_create(rows)
     choices = []

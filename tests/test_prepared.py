@@ -205,6 +205,42 @@ def test_the_attempt_lock_and_the_picks_update_touch_only_their_attempt(world):
     assert picks(mine) == set()
 
 
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_the_snapshot_written_by_hand_is_the_snapshot_rows_definition(world, shuffle):
+    """attempt_writes.write_snapshot stores exactly what snapshots.snapshot_rows defines, the
+    same shuffles included (the same random draws, in the same order)."""
+    import random
+
+    from courses.attempt_writes import write_snapshot
+    from courses.models import AttemptQuestion, QuizAttempt
+    from courses.snapshots import snapshot_rows
+
+    quiz = world["quiz"]
+    questions = list(quiz.questions.prefetch_related("choices").order_by("-order"))
+    attempt = QuizAttempt.objects.create(
+        user=make_user(), quiz=quiz, number=1, pass_mark=quiz.pass_mark
+    )
+    random.seed(20261206)
+    expected = snapshot_rows(questions, shuffle_choices=shuffle)
+    random.seed(20261206)
+    write_snapshot(attempt, questions, shuffle_choices=shuffle)
+    saved = list(
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .order_by("order")
+        .prefetch_related("choices")
+    )
+    assert len(saved) == len(expected) == len(questions)
+    for got, want in zip(saved, expected, strict=True):
+        fields = ("question_id", "order", "kind", "scoring", "text", "feedback", "credit")
+        assert [getattr(got, f) for f in fields] == [getattr(want, f) for f in fields]
+        choices = sorted(got.choices.all(), key=lambda c: c.order)
+        fields = ("choice_id", "order", "text", "is_correct", "explanation", "selected")
+        assert [[getattr(c, f) for f in fields] for c in choices] == [
+            [getattr(c, f) for f in fields] for c in want.shown_choices
+        ]
+        assert not any(c.selected for c in choices)
+
+
 def test_odd_values_find_nothing_or_are_refused(world):
     assert auth.SESSION_USER.objects(user_id=2**70) == []
     assert lookups.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []
