@@ -7,7 +7,6 @@ in tests/test_prepared.py); ``write_answers`` writes one UPDATE from the table a
 names of the models, its values all passed as parameters.
 """
 
-import random
 from uuid import UUID
 
 from django.db import connections, router
@@ -15,6 +14,7 @@ from django.db import connections, router
 from dianova_training.prepared import PreparedQuery
 
 from .models import AttemptChoice, AttemptQuestion, QuizAttempt
+from .snapshots import snapshot_values
 
 
 def _locked_attempt(attempt_id: UUID):
@@ -97,39 +97,17 @@ def _insert(model, rows: list[dict], *, returning: bool) -> list[int]:
 
 def write_snapshot(attempt: QuizAttempt, questions: list, *, shuffle_choices: bool) -> None:
     """The attempt's snapshot of the drawn ``questions`` (pool questions with their choices
-    prefetched), as ``snapshots.snapshot_rows`` defines it, in two INSERTs and without building
-    a model instance per row (cProfile: half of a quiz start went to the ~100 snapshot
-    instances and ``bulk_create``'s work on them)."""
-    question_rows, choices_per_question = [], []
-    for position, question in enumerate(questions, start=1):
-        question_rows.append(
-            {
-                "attempt_id": attempt.pk,
-                "question_id": question.pk,
-                "order": position,
-                "kind": question.kind,
-                "scoring": question.scoring,
-                "text": question.text,
-                "feedback": question.feedback,
-            }
-        )
-        choices = list(question.choices.all())
-        if shuffle_choices:
-            random.shuffle(choices)
-        choices_per_question.append(choices)
-    ids = _insert(AttemptQuestion, question_rows, returning=True)
+    prefetched), as ``snapshots.snapshot_values`` defines it, in two INSERTs and without
+    building a model instance per row (cProfile: half of a quiz start went to the ~100
+    snapshot instances and ``bulk_create``'s work on them)."""
+    snapshot = list(snapshot_values(questions, shuffle_choices=shuffle_choices))
+    ids = _insert(
+        AttemptQuestion, [{**row, "attempt_id": attempt.pk} for row, _ in snapshot], returning=True
+    )
     choice_rows = [
-        {
-            "attempt_question_id": attempt_question_id,
-            "choice_id": choice.pk,
-            "order": index,
-            "text": choice.text,
-            "is_correct": choice.is_correct,
-            "explanation": choice.explanation,
-            "selected": False,
-        }
-        for attempt_question_id, choices in zip(ids, choices_per_question, strict=True)
-        for index, choice in enumerate(choices, start=1)
+        {**choice, "attempt_question_id": attempt_question_id}
+        for attempt_question_id, (_, choices) in zip(ids, snapshot, strict=True)
+        for choice in choices
     ]
     if choice_rows:
         _insert(AttemptChoice, choice_rows, returning=False)

@@ -9,35 +9,47 @@ from .grading import question_credit, score_percent
 from .models import AttemptChoice, AttemptQuestion, Question
 
 
-def snapshot_rows(
-    questions: list[Question], *, shuffle_choices: bool, attempt=None
-) -> list[AttemptQuestion]:
-    """Unsaved snapshot rows of ``questions`` (numbered from 1 in the order given), each with
-    its choices in ``shown_choices`` (unsaved, shuffled when ``shuffle_choices``)."""
-    rows = []
+def snapshot_values(questions: list[Question], *, shuffle_choices: bool):
+    """The snapshot of ``questions`` as field values, defined once: for each question (numbered
+    from 1 in the order given) its row and its choices' rows, in order (shuffled when
+    ``shuffle_choices``). ``attempt_start`` writes them as they are; ``snapshot_rows`` makes
+    unsaved instances of them."""
     for position, question in enumerate(questions, start=1):
-        row = AttemptQuestion(
-            attempt=attempt,
-            question=question,
-            order=position,
-            kind=question.kind,
-            scoring=question.scoring,
-            text=question.text,
-            feedback=question.feedback,
-        )
+        row = {
+            "question_id": question.pk,
+            "order": position,
+            "kind": question.kind,
+            "scoring": question.scoring,
+            "text": question.text,
+            "feedback": question.feedback,
+        }
         choices = list(question.choices.all())
         if shuffle_choices:
             random.shuffle(choices)
-        row.shown_choices = [
-            AttemptChoice(
-                choice=choice,
-                order=index,
-                text=choice.text,
-                is_correct=choice.is_correct,
-                explanation=choice.explanation,
-            )
-            for index, choice in enumerate(choices, start=1)
-        ]
+        yield (
+            row,
+            [
+                {
+                    "choice_id": choice.pk,
+                    "order": index,
+                    "text": choice.text,
+                    "is_correct": choice.is_correct,
+                    "explanation": choice.explanation,
+                }
+                for index, choice in enumerate(choices, start=1)
+            ],
+        )
+
+
+def snapshot_rows(
+    questions: list[Question], *, shuffle_choices: bool, attempt=None
+) -> list[AttemptQuestion]:
+    """Unsaved snapshot rows of ``questions`` (see ``snapshot_values``), each with its choices
+    in ``shown_choices`` (unsaved)."""
+    rows = []
+    for values, choices in snapshot_values(questions, shuffle_choices=shuffle_choices):
+        row = AttemptQuestion(attempt=attempt, **values)
+        row.shown_choices = [AttemptChoice(**choice) for choice in choices]
         rows.append(row)
     return rows
 
