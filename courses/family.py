@@ -249,8 +249,9 @@ def with_family_progress(courses: QuerySet, user, *, today=None) -> QuerySet:
             .values("code")[:1]
         ),
     ).annotate(
-        steps_total=F("lessons_total") + F("quizzes_total"),
-        steps_done=F("lessons_done") + F("quizzes_passed"),
+        # steps_total and steps_done are Course properties over these counts: an annotation
+        # that adds two others repeats their subqueries in the SQL, so PostgreSQL counted
+        # every lesson twice (half of "My training"'s query time, EXPLAIN ANALYZE).
         overdue=Case(
             When(
                 due_date__lt=today or timezone.localdate(),

@@ -163,7 +163,7 @@ if CACHE_URL:
     }
     # Sessions read from the shared cache (written through to the database): no query per
     # request, and a log-out deletes the one shared copy, so it holds in every worker.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "dianova_training.sessions.cached_db"
 else:
     CACHES = {
         "default": {
@@ -174,7 +174,7 @@ else:
     }
     # Not cached_db here: a per-process cache would keep a logged-out session alive in the
     # other workers until it expired. One indexed query per request instead.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "dianova_training.sessions.db"
 # Where `make backup` (manage.py backup) writes when not given a file name.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 

@@ -65,7 +65,7 @@ def shared_cache(redis_url):
     }
     with override_settings(
         CACHES={"default": redis, "second-host": redis},
-        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        SESSION_ENGINE="dianova_training.sessions.cached_db",
     ):
         caches["default"].clear()
         yield
@@ -117,6 +117,46 @@ def test_sessions_come_from_the_shared_cache(db, shared_cache, django_assert_num
     assert response.headers["Content-Language"] == "pt"
 
 
+def test_a_session_missing_from_the_shared_cache_is_read_from_the_database(db, shared_cache):
+    """A Redis restart or eviction keeps people signed in: the row is read (a prepared query,
+    dianova_training/sessions) and put back in the cache."""
+    client = log_in(make_user(language="it"))
+    caches["default"].clear()
+    response = client.get(reverse("ambassadors:dashboard"))
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "it"
+    key = f"django.contrib.sessions.cached_db{client.cookies['sessionid'].value}"
+    assert caches["second-host"].has_key(key)
+
+
+ODD_COOKIES = [
+    "short",
+    "x" * 300,
+    "é" * 40,
+    "' OR '1'='1' --abcdefgh",
+    "abcdefghijklmnopqrstuvwxyz012345",  # the shape of a key, but no such session
+]
+
+
+@pytest.mark.parametrize("cookie", ODD_COOKIES)
+@pytest.mark.parametrize("shared", [False, True], ids=["database", "shared-cache"])
+def test_odd_session_cookies_are_signed_out(db, request, cookie, shared):
+    if shared:
+        request.getfixturevalue("shared_cache")
+    make_user()
+    client = Client()
+    client.cookies["sessionid"] = cookie
+    response = client.get(reverse("ambassadors:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    # Signing in from there starts a new session under a new key, whatever the cookie held.
+    user = make_user()
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.cookies["sessionid"].value != cookie
+    assert client.get(reverse("ambassadors:dashboard")).status_code == 200
+
+
 def test_log_out_holds_on_every_host(db, shared_cache):
     """A stolen cookie replayed after log-out, to this worker or another one, is signed out."""
     user = make_user()
@@ -157,9 +197,9 @@ def settings_for(**env) -> str:
 
 def test_cache_url_configures_redis_and_cached_sessions():
     assert settings_for() == (
-        "django.core.cache.backends.locmem.LocMemCache django.contrib.sessions.backends.db"
+        "django.core.cache.backends.locmem.LocMemCache dianova_training.sessions.db"
     )
     assert settings_for(CACHE_URL="redis://127.0.0.1:6379/1") == (
-        "dianova_training.cache.SharedRedisCache django.contrib.sessions.backends.cached_db"
+        "dianova_training.cache.SharedRedisCache dianova_training.sessions.cached_db"
     )
     assert "CACHE_URL must start with redis://" in settings_for(CACHE_URL="memcached://x")

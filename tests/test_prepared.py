@@ -241,6 +241,31 @@ def test_the_snapshot_written_by_hand_is_the_snapshot_rows_definition(world, shu
         assert not any(c.selected for c in choices)
 
 
+def test_the_session_read_answers_as_djangos(world):
+    """The session row of every signed-in request (dianova_training/sessions): found while
+    live, not once expired, never for another key — as Django's own QuerySet."""
+    from django.contrib.sessions.models import Session
+
+    from dianova_training.sessions import LIVE_SESSION
+
+    client = Client()
+    client.force_login(world["learner"])
+    key = client.cookies["sessionid"].value
+    Session.objects.create(
+        session_key="expired0expired0expired0expired0",
+        session_data="",
+        expire_date=timezone.now() - timedelta(seconds=1),
+    )
+    now = timezone.now()
+    for session_key in [key, "expired0expired0expired0expired0", "unknown0unknown0unknown0"]:
+        expected = list(Session.objects.filter(session_key=session_key, expire_date__gt=now))
+        assert LIVE_SESSION.objects(session_key=session_key, now=now) == expected
+    assert LIVE_SESSION.first(session_key=key, now=now).get_decoded()["_auth_user_id"] == str(
+        world["learner"].pk
+    )
+    assert LIVE_SESSION.first(session_key=key, now=now + timedelta(days=1)) is None
+
+
 def test_odd_values_find_nothing_or_are_refused(world):
     assert auth.SESSION_USER.objects(user_id=2**70) == []
     assert lookups.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []

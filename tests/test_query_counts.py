@@ -25,7 +25,7 @@ from tests.factories import (
 
 # Every signed-in page starts with the session (unless it comes from the shared cache, with
 # CACHE_URL) and the user joined with its staff profile (dianova_training/auth.py).
-SIGNED_IN = 1 + (settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
+SIGNED_IN = 1 + (settings.SESSION_ENGINE == "dianova_training.sessions.db")
 # Pages that check a permission load the user's and the groups' permissions once (one query).
 PERMISSIONS = 1
 # ...unless the session's query found that no permission reaches the user (a learner).

@@ -143,6 +143,18 @@ class Course(models.Model):
         return reverse("courses:course", kwargs={"course": self.slug})
 
     @property
+    def steps_total(self) -> int:
+        """With ``courses.family.with_family_progress``: published lessons and required
+        quizzes."""
+        return self.lessons_total + self.quizzes_total
+
+    @property
+    def steps_done(self) -> int:
+        """With ``courses.family.with_family_progress``: those the learner did, in any
+        version of the course."""
+        return self.lessons_done + self.quizzes_passed
+
+    @property
     def original_id(self) -> int:
         return self.translation_of_id or self.pk
 
