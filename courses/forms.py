@@ -93,6 +93,40 @@ class AttemptForm(forms.Form):
     def question_fields(self) -> list[str]:
         return [name for name in self.fields if name != "token"]
 
+    def question_rows(self) -> list["QuestionRow"]:
+        """What ``courses/includes/question_fields.html`` shows of each question: the same
+        names, ids, values and checked state as the fields' widgets would render, read from
+        the bound data (or the saved answers) without building a widget per option."""
+        rows = []
+        for name in self.question_fields():
+            bound = self[name]
+            field = bound.field
+            value = bound.value()
+            values = value if isinstance(value, (list, tuple)) else [value]
+            checked = {str(v) for v in values if v is not None}
+            auto_id = bound.auto_id
+            rows.append(
+                QuestionRow(
+                    name=bound.html_name,
+                    id=auto_id,
+                    label=field.label,
+                    help_text=field.help_text,
+                    errors=bound.errors,
+                    type="checkbox" if isinstance(field, forms.MultipleChoiceField) else "radio",
+                    disabled=field.disabled,
+                    options=[
+                        OptionRow(
+                            id=f"{auto_id}_{index}",
+                            value=str(choice_value),
+                            label=choice_label,
+                            checked=str(choice_value) in checked,
+                        )
+                        for index, (choice_value, choice_label) in enumerate(field.choices)
+                    ],
+                )
+            )
+        return rows
+
     def answers(self) -> dict[int, set[int]]:
         """Every question → its picked choice ids (empty when unanswered), from valid data."""
         result: dict[int, set[int]] = {}
@@ -101,6 +135,26 @@ class AttemptForm(forms.Form):
             values = value if isinstance(value, list) else [value]
             result[self.fields[name].attempt_question.pk] = {int(v) for v in values}
         return result
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    name: str
+    id: str
+    label: str
+    help_text: str
+    errors: list
+    type: str
+    disabled: bool
+    options: list[OptionRow]
 
 
 def parse_id(value) -> int | None:
