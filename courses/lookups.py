@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from dianova_training.prepared import PreparedQuery
 
-from .models import AttemptChoice, Course, Lesson, Quiz, QuizAttempt
+from .family import record_annotations, record_from
+from .models import AttemptChoice, Course, Lesson, Quiz, QuizAttempt, Status
 
 
 def can_preview(request: HttpRequest) -> bool:
@@ -26,20 +27,29 @@ def can_preview(request: HttpRequest) -> bool:
     return user.is_staff and user.has_perm("courses.change_course")
 
 
-def _published_course(slug: str):
-    return Course.objects.published().filter(slug=slug)
+def _published_course(slug: str, user_id: int):
+    """A published course with the learner's record (``family.record_annotations``)."""
+    return Course.objects.published().filter(slug=slug).annotate(**record_annotations(user_id))
 
 
-def _published_lesson(lesson_id: int, course_id: int):
+def _published_lesson(slug: str, lesson_id: int, user_id: int):
+    """A published lesson of a published course, with its module, its course and the
+    learner's record (one query)."""
     return (
         Lesson.objects.published()
-        .select_related("module")
-        .filter(pk=lesson_id, module__course_id=course_id)
+        .select_related("module__course")
+        .filter(pk=lesson_id, module__course__slug=slug, module__course__status=Status.PUBLISHED)
+        .annotate(**record_annotations(user_id, "module__course"))
     )
 
 
-def _published_quiz(quiz_id: int, course_id: int):
-    return Quiz.objects.published().select_related("module").filter(pk=quiz_id, course_id=course_id)
+def _published_quiz(slug: str, quiz_id: int):
+    """A published quiz of a published course, with its module and course (one query)."""
+    return (
+        Quiz.objects.published()
+        .select_related("module", "course")
+        .filter(pk=quiz_id, course__slug=slug, course__status=Status.PUBLISHED)
+    )
 
 
 def _learner_attempt(attempt_id: UUID, quiz_id: int, user_id: int):
@@ -56,9 +66,11 @@ def _attempt_choice_ids(attempt_id: UUID):
 
 
 # A learner's every page reads these: compiled once (dianova_training/prepared.py).
-PUBLISHED_COURSE = PreparedQuery(_published_course, slug="\x1fcourse-slug\x1f")
-PUBLISHED_LESSON = PreparedQuery(_published_lesson, lesson_id=-4_440_001, course_id=-4_440_002)
-PUBLISHED_QUIZ = PreparedQuery(_published_quiz, quiz_id=-4_440_003, course_id=-4_440_004)
+PUBLISHED_COURSE = PreparedQuery(_published_course, slug="\x1fcourse-slug\x1f", user_id=-4_440_007)
+PUBLISHED_LESSON = PreparedQuery(
+    _published_lesson, slug="\x1fcourse-slug\x1f", lesson_id=-4_440_001, user_id=-4_440_008
+)
+PUBLISHED_QUIZ = PreparedQuery(_published_quiz, slug="\x1fcourse-slug\x1f", quiz_id=-4_440_003)
 _SENTINEL_UUID = UUID("7e57ab1e-0000-4000-8000-00000000a77e")
 LEARNER_ATTEMPT = PreparedQuery(
     _learner_attempt, attempt_id=_SENTINEL_UUID, quiz_id=-4_440_005, user_id=-4_440_006
@@ -73,26 +85,49 @@ def _found(obj):
 
 
 def get_course_for_user(request: HttpRequest, slug: str) -> Course:
-    """A published course, or any course for trainers previewing drafts; else 404."""
+    """A published course, or any course for trainers previewing drafts; else 404.
+
+    A learner's course comes with their record in it (``learner_record``, read in the same
+    query), which the page's outline uses instead of reading it again; None for a trainer."""
     if can_preview(request):
-        return get_object_or_404(Course.objects.all(), slug=slug)
-    return _found(PUBLISHED_COURSE.first(slug=slug))
+        course = get_object_or_404(Course.objects.all(), slug=slug)
+        course.learner_record = None
+        return course
+    course = _found(PUBLISHED_COURSE.first(slug=slug, user_id=request.user.pk))
+    course.learner_record = record_from(course)
+    return course
 
 
-def get_lesson_for_user(request: HttpRequest, course: Course, lesson_id: int) -> Lesson:
+def get_lesson_for_user(request: HttpRequest, slug: str, lesson_id: int) -> tuple[Course, Lesson]:
+    """The course and one of its lessons, as ``get_course_for_user`` sees the course (with
+    ``learner_record``); a learner's pair and record are read in one query."""
     if can_preview(request):
+        course = get_course_for_user(request, slug)
         lessons = Lesson.objects.select_related("module")
-        return get_object_or_404(lessons, pk=lesson_id, module__course=course)
-    return _found(PUBLISHED_LESSON.first(lesson_id=lesson_id, course_id=course.pk))
+        lesson = get_object_or_404(lessons, pk=lesson_id, module__course=course)
+        lesson.module.course = course  # already loaded: no query for the lesson's course
+        return course, lesson
+    lesson = _found(PUBLISHED_LESSON.first(slug=slug, lesson_id=lesson_id, user_id=request.user.pk))
+    course = lesson.module.course
+    course.learner_record = record_from(lesson)
+    return course, lesson
 
 
-def get_quiz_for_user(request: HttpRequest, course: Course, quiz_id: int) -> Quiz:
+def get_quiz_for_user(request: HttpRequest, slug: str, quiz_id: int) -> tuple[Course, Quiz]:
+    """The course and one of its quizzes, as ``get_course_for_user`` sees the course; a
+    learner's pair is read in one query."""
     if can_preview(request):
+        course = get_course_for_user(request, slug)
         quiz = get_object_or_404(Quiz.objects.select_related("module"), pk=quiz_id, course=course)
-    else:
-        quiz = _found(PUBLISHED_QUIZ.first(quiz_id=quiz_id, course_id=course.pk))
-    quiz.course = course  # already loaded: spare a query for every URL built from the quiz
-    return quiz
+        quiz.course = course  # already loaded: spare a query for every URL built from the quiz
+        if quiz.module is not None:
+            quiz.module.course = course
+        return course, quiz
+    quiz = _found(PUBLISHED_QUIZ.first(slug=slug, quiz_id=quiz_id))
+    if quiz.module is not None:
+        quiz.module.course = quiz.course
+    quiz.course.learner_record = None  # quiz pages read the record only when they need it
+    return quiz.course, quiz
 
 
 def get_attempt_for_user(request: HttpRequest, quiz: Quiz, attempt_id: UUID) -> QuizAttempt:

@@ -20,7 +20,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .family import family_record
+from .family import FamilyRecord, family_record
 from .models import Course, Lesson, Quiz
 from .progress import percent
 from .structure import LessonItem, ModuleItem, QuizItem, cache_key, course_structure
@@ -142,14 +142,23 @@ def _step_url(name: str, kwarg: str, slug: str, pk: int, script_prefix: str) -> 
     return reverse(name, kwargs={"course": slug, kwarg: pk})
 
 
-def build_outline(course: Course, user: AbstractBaseUser, *, include_drafts: bool = False):
+def build_outline(
+    course: Course,
+    user: AbstractBaseUser,
+    *,
+    include_drafts: bool = False,
+    record: FamilyRecord | None = None,
+):
     """The outline of ``course`` for ``user``; drafts included only for previewing trainers.
 
     The structure comes from the cache of this course version; the learner's record from
-    one query (never cached: it is only ever this learner's, read on this request)."""
+    one query (never cached: it is only ever this learner's, read on this request), unless
+    the page passes the ``record`` it read with the course (``lookups``, same request, before
+    any write)."""
     structure = course_structure(course, include_drafts=include_drafts)
     # What the learner did in any language version counts here (matched by keys).
-    record = family_record(user, course)
+    if record is None:
+        record = family_record(user, course)
     slug = course.slug
 
     def lesson_step(lesson: LessonItem, module: ModuleItem) -> Step:

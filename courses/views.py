@@ -63,7 +63,12 @@ def _snapshot_prefetch() -> Prefetch:
 @login_required
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = get_course_for_user(request, course)
-    outline = build_outline(course_obj, request.user, include_drafts=can_preview(request))
+    outline = build_outline(
+        course_obj,
+        request.user,
+        include_drafts=can_preview(request),
+        record=course_obj.learner_record,  # read with the course
+    )
     certificate = family_certificate(request.user, course_obj)
     return render(
         request,
@@ -83,7 +88,12 @@ def course_continue(request: HttpRequest, course: str) -> HttpResponse:
     """Where "Start" and "Continue" lead: the learner's next open step, else the course page
     (nothing left to do, or nothing published yet)."""
     course_obj = get_course_for_user(request, course)
-    outline = build_outline(course_obj, request.user, include_drafts=can_preview(request))
+    outline = build_outline(
+        course_obj,
+        request.user,
+        include_drafts=can_preview(request),
+        record=course_obj.learner_record,  # read with the course
+    )
     if outline.next_step is None:
         return redirect(course_obj)
     return redirect(outline.next_step.url)
@@ -91,9 +101,13 @@ def course_continue(request: HttpRequest, course: str) -> HttpResponse:
 
 @login_required
 def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
-    course_obj = get_course_for_user(request, course)
-    lesson_obj = get_lesson_for_user(request, course_obj, lesson)
-    outline = build_outline(course_obj, request.user, include_drafts=can_preview(request))
+    course_obj, lesson_obj = get_lesson_for_user(request, course, lesson)
+    outline = build_outline(
+        course_obj,
+        request.user,
+        include_drafts=can_preview(request),
+        record=course_obj.learner_record,  # read with the lesson
+    )
     if refused := _refuse_if_locked(request, course_obj, lesson_obj, outline):
         return refused
     previous, following = outline.neighbours(lesson_obj)
@@ -117,8 +131,7 @@ def lesson_detail(request: HttpRequest, course: str, lesson: int) -> HttpRespons
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpResponse:
-    course_obj = get_course_for_user(request, course)
-    lesson_obj = get_lesson_for_user(request, course_obj, lesson)
+    course_obj, lesson_obj = get_lesson_for_user(request, course, lesson)
     if refused := _refuse_if_locked(request, course_obj, lesson_obj):
         return refused
     services.lesson_complete(user=request.user, lesson=lesson_obj)
@@ -132,8 +145,7 @@ def lesson_complete(request: HttpRequest, course: str, lesson: int) -> HttpRespo
 
 @login_required
 def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
-    course_obj = get_course_for_user(request, course)
-    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
+    course_obj, quiz_obj = get_quiz_for_user(request, course, quiz)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz_obj))
@@ -165,8 +177,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
-    course_obj = get_course_for_user(request, course)
-    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
+    course_obj, quiz_obj = get_quiz_for_user(request, course, quiz)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
     try:
@@ -189,8 +200,7 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> HttpResponse:
-    course_obj = get_course_for_user(request, course)
-    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
+    course_obj, quiz_obj = get_quiz_for_user(request, course, quiz)
     # The attempt's row first: its snapshot is loaded only for a page that shows or grades it.
     attempt_obj = get_attempt_for_user(request, quiz_obj, attempt)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
@@ -282,8 +292,7 @@ def attempt_autosave(request: HttpRequest, course: str, quiz: int, attempt) -> J
     a wrong token; 409 when the attempt is submitted or its time is up. Nothing is saved
     unless everything sent is valid.
     """
-    course_obj = get_course_for_user(request, course)
-    quiz_obj = get_quiz_for_user(request, course_obj, quiz)
+    _course, quiz_obj = get_quiz_for_user(request, course, quiz)
     # The attempt's row only: validating answers needs the snapshot's ids, not its texts.
     attempt_obj = get_attempt_for_user(request, quiz_obj, attempt)
     try:

@@ -120,12 +120,15 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
-        # A "SELECT 1" before each request's first query on a reused connection, so that a
-        # restarted database costs no failed request (one round trip; README, "Performance").
+        # Each request's first query on a reused connection checks it first, so that a
+        # restarted database costs no failed request; on PostgreSQL without a round trip
+        # while the server has said nothing (dianova_training/postgresql/base.py).
         conn_health_checks=envbool("DATABASE_HEALTH_CHECKS", "true"),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not envbool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "dianova_training.postgresql"
+if DATABASES["default"]["ENGINE"] == "dianova_training.postgresql" and not envbool(
     "DATABASE_JIT", "false"
 ):
     # PostgreSQL's JIT compiler costs seconds on report queries (measured: the 10,000-row CSV

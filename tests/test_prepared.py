@@ -70,11 +70,12 @@ def test_each_prepared_query_answers_as_its_queryset(world):
     cases = [
         (auth.SESSION_USER, {"user_id": learner.pk}),
         (auth.SESSION_USER, {"user_id": other.pk}),
-        (lookups.PUBLISHED_COURSE, {"slug": course.slug}),
-        (lookups.PUBLISHED_COURSE, {"slug": draft.slug}),
-        (lookups.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": course.pk}),
-        (lookups.PUBLISHED_LESSON, {"lesson_id": lesson.pk, "course_id": draft.pk}),
-        (lookups.PUBLISHED_QUIZ, {"quiz_id": quiz.pk, "course_id": course.pk}),
+        (lookups.PUBLISHED_COURSE, {"slug": course.slug, "user_id": learner.pk}),
+        (lookups.PUBLISHED_COURSE, {"slug": draft.slug, "user_id": learner.pk}),
+        (lookups.PUBLISHED_LESSON, {"slug": course.slug, "lesson_id": lesson.pk, "user_id": 1}),
+        (lookups.PUBLISHED_LESSON, {"slug": draft.slug, "lesson_id": lesson.pk, "user_id": 1}),
+        (lookups.PUBLISHED_QUIZ, {"slug": course.slug, "quiz_id": quiz.pk}),
+        (lookups.PUBLISHED_QUIZ, {"slug": draft.slug, "quiz_id": quiz.pk}),
         (
             lookups.LEARNER_ATTEMPT,
             {"attempt_id": attempt.pk, "quiz_id": quiz.pk, "user_id": other.pk},
@@ -268,9 +269,9 @@ def test_the_session_read_answers_as_djangos(world):
 
 def test_odd_values_find_nothing_or_are_refused(world):
     assert auth.SESSION_USER.objects(user_id=2**70) == []
-    assert lookups.PUBLISHED_LESSON.objects(lesson_id=-(2**64), course_id=1) == []
+    assert lookups.PUBLISHED_LESSON.objects(slug="x", lesson_id=-(2**64), user_id=1) == []
     with pytest.raises(ValueError, match="None"):
-        lookups.PUBLISHED_COURSE.objects(slug=None)
+        lookups.PUBLISHED_COURSE.objects(slug=None, user_id=1)
     with pytest.raises(TypeError):
         lookups.PUBLISHED_COURSE.objects(title="x")
 
@@ -326,16 +327,60 @@ def test_statements_are_prepared_once_per_connection(world):
             )
             return cursor.fetchone()[0]
 
-    assert pks(lookups.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
+    assert pks(lookups.PUBLISHED_COURSE.objects(slug=slug, user_id=1)) == [world["course"].pk]
     assert prepared_here() == 1
     with override_settings(DATABASE_PREPARED_STATEMENTS=False):
-        assert pks(lookups.PUBLISHED_COURSE.objects(slug=slug)) == [world["course"].pk]
+        assert pks(lookups.PUBLISHED_COURSE.objects(slug=slug, user_id=1)) == [world["course"].pk]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_a_new_connection_prepares_again():
     course = make_course(modules=1, lessons=1)
-    assert pks(lookups.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
+    assert pks(lookups.PUBLISHED_COURSE.objects(slug=course.slug, user_id=1)) == [course.pk]
     connection.close()  # as after CONN_MAX_AGE, or a database restart
-    assert pks(lookups.PUBLISHED_COURSE.objects(slug=course.slug)) == [course.pk]
+    assert pks(lookups.PUBLISHED_COURSE.objects(slug=course.slug, user_id=1)) == [course.pk]
+
+
+def _pass(user, quiz):
+    attempt = attempt_start(user=user, quiz=quiz)
+    answers = {
+        q.pk: {c.pk for c in q.choices.all() if c.is_correct} for q in attempt.questions.all()
+    }
+    attempt_submit(attempt=attempt, answers=answers)
+
+
+def test_the_record_read_with_a_course_or_a_lesson_is_the_learners_family_record():
+    """A learner's course and lesson lookups carry their record (family.record_annotations):
+    the same steps as ``family_record`` reads, done in any language version, keyed or not,
+    passed quizzes only, and nothing of anyone else."""
+    original = make_course(modules=2, lessons=2)
+    french = make_course(modules=2, lessons=2, language="fr", translation_of=original)
+    unkeyed = Lesson.objects.filter(module__course=french).order_by("pk").last()
+    unkeyed.key = ""
+    unkeyed.save()
+    learner, other, newcomer = make_user(), make_user(language="fr"), make_user()
+    english_lessons = list(Lesson.objects.filter(module__course=original).order_by("pk"))
+    lesson_complete(user=learner, lesson=english_lessons[0])
+    lesson_complete(user=learner, lesson=unkeyed)
+    _pass(learner, Quiz.objects.filter(course=french).order_by("pk").first())
+    attempt_submit(
+        attempt=attempt_start(user=learner, quiz=Quiz.objects.filter(course=original).last()),
+        answers={},
+    )
+    lesson_complete(user=other, lesson=english_lessons[-1])
+    seen = set()
+    for who in (learner, other, newcomer):
+        for course in (original, french):
+            expected = family.family_record(who, course)
+            row = lookups.PUBLISHED_COURSE.first(slug=course.slug, user_id=who.pk)
+            assert family.record_from(row) == expected
+            for lesson in Lesson.objects.filter(module__course=course):
+                row = lookups.PUBLISHED_LESSON.first(
+                    slug=course.slug, lesson_id=lesson.pk, user_id=who.pk
+                )
+                assert family.record_from(row) == expected
+            seen.add((who.username, len(expected.lesson_ids), len(expected.quiz_ids)))
+    assert (learner.username, 2, 1) in seen  # a lesson in each version, one quiz passed
+    assert (other.username, 1, 0) in seen
+    assert (newcomer.username, 0, 0) in seen

@@ -94,11 +94,11 @@ def test_dashboard_queries(client, world, django_assert_num_queries):
 def test_course_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
     url = world["course"].get_absolute_url()
-    # course, the structure of this course version (first request only: modules, lessons,
-    # quizzes), my record in the course family (one query), my certificate
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 3 + 3):
+    # the course with my record in its family (one query), the structure of this course
+    # version (first request only: modules, lessons, quizzes), my certificate
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 2 + 3):
         get(client, url)
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 3):
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 2):
         get(client, url)
 
 
@@ -107,24 +107,26 @@ def test_lesson_page_queries(client, world, django_assert_num_queries):
     url = reverse(
         "courses:lesson", kwargs={"course": world["course"].slug, "lesson": world["lesson"].pk}
     )
-    # course, lesson, the structure (first request only: 3), my record (one query)
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 3 + 3):
+    # the lesson with its course and my record (one query), the structure (first request
+    # only: 3)
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 1 + 3):
         get(client, url)
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 3):
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 1):
         get(client, url)
 
 
 def test_quiz_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # course, quiz, my attempts, passed in another language version?, question count
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 5):
+    # the quiz with its course (one query), my attempts, passed in another language
+    # version?, question count
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 4):
         get(client, world["quiz"].get_absolute_url())
 
 
 def test_attempt_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # course, quiz, attempt, its questions, their choices
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 5):
+    # the quiz with its course (one query), attempt, its questions, their choices
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 4):
         get(client, world["attempt"].get_absolute_url())
 
 
@@ -241,11 +243,12 @@ def test_quiz_start_queries(client, quiz_world, django_assert_num_queries):
     url = reverse(
         "courses:quiz-start", kwargs={"course": quiz_world["course"].slug, "quiz": quiz.pk}
     )
-    # No permission is loaded for a learner. course, quiz; in a savepoint: lock the learner,
+    # No permission is loaded for a learner. The quiz with its course (one query); in a
+    # savepoint: lock the learner,
     # the learner's attempts (open one? how many used?), pool questions, their choices, the
     # previous attempt's questions, INSERT attempt, INSERT its questions, INSERT their
     # choices, UPDATE enrolment
-    with django_assert_num_queries(SIGNED_IN + 2 + 2 + 9):
+    with django_assert_num_queries(SIGNED_IN + 1 + 2 + 9):
         response = client.post(url)
     assert response.status_code == 302
     assert _open_attempt(quiz_world).questions.count() == quiz_world["size"]
@@ -269,9 +272,9 @@ def test_quiz_autosave_queries(client, quiz_world, django_assert_num_queries):
     quiz_world["quiz"].questions.update(kind="multiple")
     attempt.questions.update(kind="multiple")
     body = json.dumps({"token": attempt.token, "answers": answers})
-    # course, quiz, the attempt's row, its snapshot's question and choice ids (one query); in
-    # a savepoint: lock the attempt, one UPDATE of the picks
-    with django_assert_num_queries(SIGNED_IN + 4 + 2 + 2):
+    # the quiz with its course (one query), the attempt's row, its snapshot's question and
+    # choice ids (one query); in a savepoint: lock the attempt, one UPDATE of the picks
+    with django_assert_num_queries(SIGNED_IN + 3 + 2 + 2):
         response = client.post(url, body, content_type="application/json")
     assert response.status_code == 200
     assert len(response.json()["saved"]) == quiz_world["size"]
@@ -281,11 +284,12 @@ def test_quiz_submit_queries(client, quiz_world, django_assert_num_queries):
     attempt = attempt_start(user=quiz_world["learner"], quiz=quiz_world["quiz"])
     data = attempt_post_data(attempt)
     url = attempt.get_absolute_url()
-    # course, quiz, attempt, its questions, their choices; in a savepoint: lock the attempt,
+    # the quiz with its course (one query), attempt, its questions, their choices; in a
+    # savepoint: lock the attempt,
     # one UPDATE of the picks, graded on the snapshot already loaded: UPDATE credits (one
     # statement), UPDATE attempt, UPDATE enrolment, then the course completion check (the
     # quiz is passed): completion?, progress (one annotated query)
-    with django_assert_num_queries(SIGNED_IN + 5 + 2 + 7):
+    with django_assert_num_queries(SIGNED_IN + 4 + 2 + 7):
         response = client.post(url, data)
     assert response.status_code == 302
     attempt.refresh_from_db()
