@@ -22,6 +22,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    Expression,
     F,
     OuterRef,
     Q,
@@ -56,7 +57,9 @@ def in_family(course: Course, path: str = "") -> Q:
     return _in_family_of(course.original_id, path)
 
 
-def _in_family_of(original: int, path: str = "") -> Q:
+def _in_family_of(original: int | Expression, path: str = "") -> Q:
+    """``original``: the family's original id, or an expression for it (a correlated one in
+    ``record_annotations``)."""
     if not path:
         return Q(pk=original) | Q(translation_of=original)
     return Q(**{path: original}) | Q(**{f"{path}__translation_of": original})
@@ -127,9 +130,13 @@ def family_record(user, course: Course) -> FamilyRecord:
     One query (the completions and the passed attempts as one UNION ALL), whatever the number
     of language versions.
     """
+    return _record_of(RECORD_STEPS.values(user_id=user.pk, original_id=course.original_id))
+
+
+def _record_of(steps) -> FamilyRecord:
+    """A ``FamilyRecord`` from ``(kind, id, module key, key)`` rows ("lesson" or "quiz")."""
     record = FamilyRecord()
-    rows = RECORD_STEPS.values(user_id=user.pk, original_id=course.original_id)
-    for step, step_id, module_key, key in rows:
+    for step, step_id, module_key, key in steps:
         if step == "lesson":
             record.lesson_ids.add(step_id)
             if module_key and key:
@@ -166,13 +173,10 @@ def record_annotations(user_id: int, course_path: str = "") -> dict:
     prefix = f"{course_path}__" if course_path else ""
     family = Coalesce(OuterRef(f"{prefix}translation_of"), OuterRef(course_path or "pk"))
     lessons = LessonCompletion.objects.filter(
-        Q(lesson__module__course=family) | Q(lesson__module__course__translation_of=family),
-        user_id=user_id,
+        _in_family_of(family, "lesson__module__course"), user_id=user_id
     )
     quizzes = QuizAttempt.objects.filter(
-        Q(quiz__course=family) | Q(quiz__course__translation_of=family),
-        user_id=user_id,
-        passed=True,
+        _in_family_of(family, "quiz__course"), user_id=user_id, passed=True
     )
     return {
         "_record_lessons": _joined(lessons, "lesson_id", "lesson__module__key", "lesson__key"),
@@ -182,18 +186,16 @@ def record_annotations(user_id: int, course_path: str = "") -> dict:
 
 def record_from(row) -> FamilyRecord:
     """The ``FamilyRecord`` a row annotated by ``record_annotations`` carries."""
-    record = FamilyRecord()
-    for step in filter(None, (row._record_lessons or "").split(_STEP)):
-        step_id, module_key, key = step.split(_FIELD, 2)
-        record.lesson_ids.add(int(step_id))
-        if module_key and key:
-            record.lesson_keys.add((module_key, key))
-    for step in filter(None, (row._record_quizzes or "").split(_STEP)):
-        step_id, key = step.split(_FIELD, 1)
-        record.quiz_ids.add(int(step_id))
-        if key:
-            record.quiz_keys.add(key)
-    return record
+
+    def steps():
+        for step in filter(None, (row._record_lessons or "").split(_STEP)):
+            step_id, module_key, key = step.split(_FIELD, 2)
+            yield "lesson", int(step_id), module_key, key
+        for step in filter(None, (row._record_quizzes or "").split(_STEP)):
+            step_id, key = step.split(_FIELD, 1)
+            yield "quiz", int(step_id), "", key
+
+    return _record_of(steps())
 
 
 def _family_id(path: str):
