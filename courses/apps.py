@@ -7,4 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import structure  # noqa: F401 - connects the structure version signals
+        from . import (  # noqa: F401 - connect their signals
+            drawing,  # a choice's edit marks its question edited
+            structure,  # the structure version
+        )

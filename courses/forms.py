@@ -137,6 +137,36 @@ class AttemptForm(forms.Form):
         return result
 
 
+@dataclass(slots=True)
+class ShownChoice:
+    pk: int
+    text: str
+    selected: bool
+
+
+@dataclass(slots=True)
+class ShownQuestion:
+    """An attempt's question as its page shows it (what ``AttemptForm`` reads of an
+    ``AttemptQuestion`` with ``shown_choices``), without model instances."""
+
+    pk: int
+    kind: str
+    text: str
+    shown_choices: list[ShownChoice]
+
+
+def shown_questions(rows) -> list[ShownQuestion]:
+    """``ShownQuestion``s from ``lookups.ATTEMPT_SHOWN`` rows (in order)."""
+    questions: dict[int, ShownQuestion] = {}
+    for question_id, kind, text, choice_id, choice_text, selected in rows:
+        question = questions.get(question_id)
+        if question is None:
+            question = questions[question_id] = ShownQuestion(question_id, kind, text, [])
+        if choice_id is not None:
+            question.shown_choices.append(ShownChoice(choice_id, choice_text, selected))
+    return list(questions.values())
+
+
 @dataclass(frozen=True)
 class OptionRow:
     id: str

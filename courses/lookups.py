@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from dianova_training.prepared import PreparedQuery
 
 from .family import record_annotations, record_from
-from .models import AttemptChoice, Course, Lesson, Quiz, QuizAttempt, Status
+from .models import AttemptChoice, AttemptQuestion, Course, Lesson, Quiz, QuizAttempt, Status
 
 
 def can_preview(request: HttpRequest) -> bool:
@@ -65,6 +65,17 @@ def _attempt_choice_ids(attempt_id: UUID):
     )
 
 
+def _attempt_shown(attempt_id: UUID):
+    """The attempt's snapshot as its page shows it, in order: (question id, kind, text,
+    choice id, choice text, picked) per choice — one row with no choice for a question
+    without any."""
+    return (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        .order_by("order", "choices__order")
+        .values_list("pk", "kind", "text", "choices__pk", "choices__text", "choices__selected")
+    )
+
+
 # A learner's every page reads these: compiled once (dianova_training/prepared.py).
 PUBLISHED_COURSE = PreparedQuery(_published_course, slug="\x1fcourse-slug\x1f", user_id=-4_440_007)
 PUBLISHED_LESSON = PreparedQuery(
@@ -76,6 +87,7 @@ LEARNER_ATTEMPT = PreparedQuery(
     _learner_attempt, attempt_id=_SENTINEL_UUID, quiz_id=-4_440_005, user_id=-4_440_006
 )
 ATTEMPT_CHOICE_IDS = PreparedQuery(_attempt_choice_ids, attempt_id=_SENTINEL_UUID)
+ATTEMPT_SHOWN = PreparedQuery(_attempt_shown, attempt_id=_SENTINEL_UUID)
 
 
 def _found(obj):

@@ -6,8 +6,8 @@ by the same form and review templates as a real attempt, and graded by the same 
 
 from decimal import Decimal
 
+from .drawing import draw_questions
 from .models import AttemptQuestion, Quiz
-from .services import draw_questions
 from .snapshots import snapshot_grade, snapshot_rows
 
 

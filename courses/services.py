@@ -1,15 +1,12 @@
 """Writes that touch more than one row. Views call these; they hold the rules."""
 
-import random
-from datetime import timedelta
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections, router, transaction
-from django.db.models import Subquery
+from django.db import transaction
 from django.utils import timezone
 
-from .attempt_writes import lock_attempt, write_answers, write_snapshot
+from .attempt_writes import lock_attempt, write_answers
+from .drawing import questions_to_draw, take_drawn, write_drawn_snapshot
 from .family import family_certificate, family_completion, with_family_progress
 from .models import (
     AttemptChoice,
@@ -20,11 +17,10 @@ from .models import (
     Enrolment,
     Lesson,
     LessonCompletion,
-    Question,
     Quiz,
     QuizAttempt,
 )
-from .snapshots import snapshot_grade, snapshot_rows
+from .snapshots import snapshot_grade
 
 
 class AttemptLimitReached(Exception):
@@ -141,54 +137,6 @@ def lesson_complete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonCompleti
     return completion
 
 
-def _snapshot(attempt: QuizAttempt, questions: list[Question], *, shuffle_choices: bool) -> None:
-    """Save the snapshot of the drawn questions (see ``snapshots.snapshot_rows``) into the
-    attempt. Two INSERTs whatever the number of questions."""
-    if connections[router.db_for_write(AttemptQuestion)].features.can_return_rows_from_bulk_insert:
-        write_snapshot(attempt, questions, shuffle_choices=shuffle_choices)
-        return
-    rows = snapshot_rows(questions, shuffle_choices=shuffle_choices, attempt=attempt)
-    saved = AttemptQuestion.objects.bulk_create(rows)
-    choices = []
-    for attempt_question, row in zip(saved, rows, strict=True):
-        for choice in row.shown_choices:
-            choice.attempt_question = attempt_question
-            choices.append(choice)
-    AttemptChoice.objects.bulk_create(choices)
-
-
-def _previous_question_ids(user: AbstractBaseUser, quiz: Quiz) -> set[int]:
-    """The pool questions of the learner's latest attempt at ``quiz`` (one query)."""
-    latest = QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("-number").values("pk")[:1]
-    return set(
-        AttemptQuestion.objects.filter(
-            attempt__in=Subquery(latest), question__isnull=False
-        ).values_list("question_id", flat=True)
-    )
-
-
-def draw_questions(quiz: Quiz, pool: list[Question], *, avoid: set[int]) -> list[Question]:
-    """The questions of a new attempt, in the order they will be shown.
-
-    All of them, or ``quiz.draw_count`` at random preferring questions not in ``avoid`` (the
-    previous attempt's) and topping up from those when the pool is too small. Shuffled when
-    the quiz says so, otherwise in pool order.
-    """
-    if quiz.draw_count and quiz.draw_count < len(pool):
-        fresh = [q for q in pool if q.pk not in avoid]
-        stale = [q for q in pool if q.pk in avoid]
-        random.shuffle(fresh)
-        random.shuffle(stale)
-        chosen = (fresh + stale)[: quiz.draw_count]
-    else:
-        chosen = list(pool)
-    if quiz.shuffle_questions:
-        random.shuffle(chosen)
-    else:
-        chosen.sort(key=lambda q: (q.order, q.pk))
-    return chosen
-
-
 def _lock_user_quiz(user: AbstractBaseUser) -> None:
     """Serialise attempt starts of one learner.
 
@@ -205,36 +153,39 @@ def attempt_start(*, user: AbstractBaseUser, quiz: Quiz) -> QuizAttempt:
 
     Raises AttemptLimitReached when every allowed attempt is used, QuizNotReady when the
     quiz has no questions. Parallel starts by the same learner are serialised (see
-    ``_lock_user_quiz``), so they can never exceed ``quiz.attempts_allowed``.
+    ``_lock_user_quiz``), so they can never exceed ``quiz.attempts_allowed``. The questions
+    drawn while the learner waited on the quiz page are taken if still valid (one UPDATE,
+    see ``courses/drawing.py``); else they are drawn now.
     """
     _lock_user_quiz(user)
-    # The learner's attempts at this quiz (a handful): the open one, or how many are used.
-    attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz))
+    # The learner's rows at this quiz (a handful): the open one, or how many are used.
+    rows = list(QuizAttempt.with_drawn.filter(user=user, quiz=quiz))
+    drawn = next((a for a in rows if a.status == QuizAttempt.Status.DRAWN), None)
+    attempts = [a for a in rows if a is not drawn]
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt:
         return open_attempt
     used = len(attempts)
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise AttemptLimitReached
-    pool = list(quiz.questions.prefetch_related("choices"))
-    if not pool:
-        raise QuizNotReady
-    avoid = _previous_question_ids(user, quiz) if used and quiz.draw_count else set()
-    now = timezone.now()
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    # The unique constraints (one open attempt, unique numbers) back the lock up: should
-    # they ever fire, the transaction fails rather than a second attempt being created.
-    attempt = QuizAttempt.objects.create(
-        user=user,
-        quiz=quiz,
-        number=used + 1,
-        started_at=now,
-        deadline=deadline,
-        pass_mark=quiz.pass_mark,
-        review_policy=quiz.review_policy,
-    )
-    drawn = draw_questions(quiz, pool, avoid=avoid)
-    _snapshot(attempt, drawn, shuffle_choices=quiz.shuffle_choices)
+    attempt = take_drawn(drawn, quiz, used)
+    if attempt is None:
+        questions = questions_to_draw(quiz, user, used)
+        if not questions:
+            raise QuizNotReady
+        now = timezone.now()
+        # The unique constraints (one open attempt, unique numbers) back the lock up: should
+        # they ever fire, the transaction fails rather than a second attempt being created.
+        attempt = QuizAttempt.objects.create(
+            user=user,
+            quiz=quiz,
+            number=used + 1,
+            started_at=now,
+            deadline=quiz.deadline_from(now),
+            pass_mark=quiz.pass_mark,
+            review_policy=quiz.review_policy,
+        )
+        write_drawn_snapshot(attempt, questions, quiz)
     enrolment_touch(user=user, course=quiz.course)
     return attempt
 

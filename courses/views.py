@@ -14,9 +14,15 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import lookups, services
+from . import drawing, lookups, services
 from .family import family_certificate, quiz_passed_in_family
-from .forms import TOKEN_ERROR, AttemptForm, answers_from_payload, question_shapes
+from .forms import (
+    TOKEN_ERROR,
+    AttemptForm,
+    answers_from_payload,
+    question_shapes,
+    shown_questions,
+)
 from .lookups import (
     can_preview,
     get_attempt_for_user,
@@ -148,14 +154,16 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     course_obj, quiz_obj = get_quiz_for_user(request, course, quiz)
     if refused := _refuse_if_locked(request, course_obj, quiz_obj):
         return refused
-    attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz_obj))
+    rows = list(QuizAttempt.with_drawn.filter(user=request.user, quiz=quiz_obj))
+    # The next attempt drawn now, while the learner reads this page: the start is then cheap.
+    pool = drawing.attempt_draw(user=request.user, quiz=quiz_obj, attempts=rows)
+    attempts = [a for a in rows if a.status != QuizAttempt.Status.DRAWN]
     for attempt in attempts:
         attempt.quiz = quiz_obj
     used = len(attempts)
     remaining = None if quiz_obj.attempts_allowed is None else quiz_obj.attempts_allowed - used
     submitted = [a for a in attempts if a.is_submitted]
     passed = any(a.passed for a in submitted)
-    pool = quiz_obj.questions.count()
     return render(
         request,
         "courses/quiz_detail.html",
@@ -209,16 +217,17 @@ def attempt_detail(request: HttpRequest, course: str, quiz: int, attempt) -> Htt
         # A double click, a retry or a second tab: it is graded already, show the result.
         messages.info(request, _("This attempt was already submitted."))
         return redirect(attempt_obj)
+    now = timezone.now()
+    editable = attempt_obj.accepts_answers(now)
+    if request.method == "GET" and not attempt_obj.is_submitted:
+        # The questions to answer: one prepared query, no model instances.
+        questions = shown_questions(lookups.ATTEMPT_SHOWN.values(attempt_id=attempt_obj.pk))
+        form = AttemptForm(questions=questions, token=attempt_obj.token, editable=editable)
+        return _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now)
     prefetch_related_objects([attempt_obj], _snapshot_prefetch())
     if attempt_obj.is_submitted:
         return _attempt_result(request, course_obj, quiz_obj, attempt_obj)
-
-    now = timezone.now()
-    editable = attempt_obj.accepts_answers(now)
     questions = attempt_obj.questions.all()
-    if request.method == "GET":
-        form = AttemptForm(questions=questions, token=attempt_obj.token, editable=editable)
-        return _attempt_page(request, course_obj, quiz_obj, attempt_obj, form, now)
 
     action = request.POST.get("action", "submit")
     if action not in {"save", "submit"}:

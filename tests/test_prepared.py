@@ -122,6 +122,11 @@ def test_each_prepared_query_answers_as_its_queryset(world):
     assert lookups.ATTEMPT_CHOICE_IDS.values(**values) == list(
         lookups.ATTEMPT_CHOICE_IDS.build(**values)
     )
+    shown = lookups.ATTEMPT_SHOWN.values(**values)
+    assert shown == list(lookups.ATTEMPT_SHOWN.build(**values))
+    assert [row[3] for row in shown] == [
+        row[2] for row in lookups.ATTEMPT_CHOICE_IDS.values(**values)
+    ]
 
 
 def test_the_programme_reads_answer_as_their_querysets(world):

@@ -125,8 +125,8 @@ def test_quiz_page_queries(client, world, django_assert_num_queries):
 
 def test_attempt_page_queries(client, world, django_assert_num_queries):
     client.force_login(world["learner"])
-    # the quiz with its course (one query), attempt, its questions, their choices
-    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 4):
+    # the quiz with its course (one query), attempt, its questions with their choices
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 3):
         get(client, world["attempt"].get_absolute_url())
 
 
@@ -231,27 +231,52 @@ def quiz_world(request, db, client):
     quiz = course.quizzes.get()
     attempt_submit(attempt=attempt_start(user=learner, quiz=quiz), answers={})
     client.force_login(learner)
-    return {"learner": learner, "course": course, "quiz": quiz, "size": size}
+    return {"learner": learner, "course": course, "quiz": quiz, "size": size, "client": client}
 
 
 def _open_attempt(world):
     return QuizAttempt.objects.get(user=world["learner"], status=QuizAttempt.Status.IN_PROGRESS)
 
 
-def test_quiz_start_queries(client, quiz_world, django_assert_num_queries):
-    quiz = quiz_world["quiz"]
-    url = reverse(
-        "courses:quiz-start", kwargs={"course": quiz_world["course"].slug, "quiz": quiz.pk}
-    )
-    # No permission is loaded for a learner. The quiz with its course (one query); in a
-    # savepoint: lock the learner,
-    # the learner's attempts (open one? how many used?), pool questions, their choices, the
-    # previous attempt's questions, INSERT attempt, INSERT its questions, INSERT their
-    # choices, UPDATE enrolment
-    with django_assert_num_queries(SIGNED_IN + 1 + 2 + 9):
-        response = client.post(url)
+def _start_in(world, queries: int, django_assert_num_queries) -> None:
+    """Start the quiz through its button in ``queries`` queries; it holds every question."""
+    quiz = world["quiz"]
+    url = reverse("courses:quiz-start", kwargs={"course": world["course"].slug, "quiz": quiz.pk})
+    with django_assert_num_queries(queries):
+        response = world["client"].post(url)
     assert response.status_code == 302
-    assert _open_attempt(quiz_world).questions.count() == quiz_world["size"]
+    assert _open_attempt(world).questions.count() == world["size"]
+
+
+def test_quiz_start_queries(quiz_world, django_assert_num_queries):
+    # Not drawn ahead (the quiz page not seen). No permission is loaded for a learner. The quiz
+    # with its course (one query); in a savepoint: lock the learner, the learner's attempts
+    # (open one? how many used?), pool questions, their choices, the previous attempt's
+    # questions, INSERT attempt, INSERT its questions, INSERT their choices, UPDATE enrolment
+    _start_in(quiz_world, SIGNED_IN + 1 + 2 + 9, django_assert_num_queries)
+
+
+def test_quiz_page_draws_the_next_attempt_in_constant_queries(
+    client, quiz_world, django_assert_num_queries
+):
+    quiz = quiz_world["quiz"]
+    # The quiz with its course (one query), my attempts, the pool's stamp; in a savepoint: the
+    # pool questions, their choices, the previous attempt's questions, INSERT the drawn
+    # attempt, its questions, their choices; passed in another language version?
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 3 + 2 + 6 + 1):
+        get(client, quiz.get_absolute_url())
+    drawn = QuizAttempt.with_drawn.get(user=quiz_world["learner"], status="drawn")
+    assert drawn.questions.count() == quiz_world["size"]
+    # Seen again: the drawn attempt is still valid, nothing is written.
+    with django_assert_num_queries(SIGNED_IN + NO_GRANTS + 4):
+        get(client, quiz.get_absolute_url())
+
+
+def test_quiz_start_of_a_drawn_attempt_queries(client, quiz_world, django_assert_num_queries):
+    get(client, quiz_world["quiz"].get_absolute_url())
+    # The quiz with its course (one query); in a savepoint: lock the learner, the learner's
+    # attempts, the pool's stamp, UPDATE the drawn attempt, UPDATE enrolment
+    _start_in(quiz_world, SIGNED_IN + 1 + 2 + 5, django_assert_num_queries)
 
 
 def test_quiz_autosave_queries(client, quiz_world, django_assert_num_queries):

@@ -46,6 +46,15 @@ class QuizAttemptQuerySet(models.QuerySet):
         )
 
 
+class QuizAttemptManager(models.Manager.from_queryset(QuizAttemptQuerySet)):
+    """Attempts: every row but the drawn ones, which no one has started (see
+    ``QuizAttempt.Status.DRAWN``). Reports, statistics, the learner's pages, the admin and the
+    related managers (``user.quiz_attempts``, ``quiz.attempts``) read through it."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=QuizAttempt.Status.DRAWN)
+
+
 def new_attempt_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -63,6 +72,10 @@ class QuizAttempt(models.Model):
     DEADLINE_GRACE = timedelta(seconds=30)
 
     class Status(models.TextChoices):
+        # Drawn while the learner waits on the quiz page, so that starting it (a whole group
+        # at the trainer's "now") is one UPDATE. Not an attempt yet: number 0, no start time
+        # that counts, invisible to everything but ``attempt_start`` (``objects`` skips it).
+        DRAWN = "drawn", _("Drawn, not started")
         IN_PROGRESS = "in_progress", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
@@ -114,8 +127,15 @@ class QuizAttempt(models.Model):
     review_policy = models.CharField(
         _("review policy when started"), max_length=20, choices=Quiz.ReviewPolicy
     )
+    pool_stamp = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("What the questions were drawn from (see courses.drawing.pool_stamp)."),
+    )
 
-    objects = QuizAttemptQuerySet.as_manager()
+    objects = QuizAttemptManager()
+    with_drawn = QuizAttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -132,7 +152,7 @@ class QuizAttempt(models.Model):
                 name="courses_attempt_one_open",
             ),
             models.CheckConstraint(
-                condition=Q(status="in_progress")
+                condition=Q(status__in=["drawn", "in_progress"])
                 | Q(score__isnull=False, submitted_at__isnull=False),
                 name="courses_quizattempt_submitted_is_graded",
             ),

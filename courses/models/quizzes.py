@@ -1,5 +1,6 @@
 """Quizzes, their questions and choices."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -136,6 +137,12 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:quiz", kwargs={"course": self.course.slug, "quiz": self.pk})
+
+    def deadline_from(self, start: datetime) -> datetime | None:
+        """The deadline of an attempt started at ``start``: None without a time limit."""
+        if not self.time_limit_minutes:
+            return None
+        return start + timedelta(minutes=self.time_limit_minutes)
 
     def is_passing(self, score: Decimal | float | int) -> bool:
         return Decimal(str(score)) >= Decimal(self.pass_mark)

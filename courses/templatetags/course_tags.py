@@ -3,6 +3,7 @@ from django import template
 from courses import blocks, markdown
 from courses.outline_html import render_outline
 from courses.progress import percent
+from courses.question_html import question_fields_html
 
 register = template.Library()
 
@@ -23,6 +24,12 @@ def lesson_body(context, lesson):
 def course_outline(outline, preview=False):
     """The course outline's HTML (rendered once per state: courses/outline_html.py)."""
     return render_outline(outline, preview=preview)
+
+
+@register.simple_tag
+def question_fields(form):
+    """The form's questions and options as HTML (courses/question_html.py)."""
+    return question_fields_html(form.question_rows())
 
 
 @register.filter(name="percent")

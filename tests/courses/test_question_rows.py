@@ -5,14 +5,17 @@ attempt, with radio and checkbox questions."""
 
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.db.models import prefetch_related_objects
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.forms import AttemptForm
 from courses.models import Question, QuizAttempt
+from courses.question_html import question_fields_html
 from courses.services import attempt_save_answers, attempt_start
 from courses.views import _snapshot_prefetch
 from tests.factories import make_course, make_question, make_user
@@ -141,3 +144,36 @@ def test_a_time_up_attempt_shows_its_answers_disabled(client, world):
         )
         not in html
     )
+
+
+# The template the attempt page and the preview used before ``courses/question_html.py`` wrote
+# the questions in Python: the same bytes must come out, whatever the form's state.
+REFERENCE_TEMPLATE = (Path(__file__).parent / "question_fields_reference.html").read_text()
+
+
+def reference_html(form: AttemptForm) -> str:
+    return engines["django"].from_string(REFERENCE_TEMPLATE).render({"form": form})
+
+
+@pytest.mark.parametrize("state", ["fresh", "saved", "refused", "time up"])
+def test_the_questions_html_is_the_templates(world, state):
+    quiz, learner = world
+    make_question(quiz, text="Une question « typographiée » ? Ça marche ! 🙂 ​<script>")
+    attempt = attempt_start(user=learner, quiz=quiz)
+    form = form_for(attempt)
+    if state == "saved":
+        single = form.questions[0]
+        attempt_save_answers(attempt=attempt, answers={single.pk: {single.shown_choices[1].pk}})
+        form = form_for(attempt)
+    elif state == "refused":
+        multiple = form.questions[1]
+        data = {"token": attempt.token, f"q{multiple.pk}": [str(multiple.shown_choices[0].pk)]}
+        form = form_for(attempt, data)
+        assert not form.is_valid()
+    elif state == "time up":
+        form = form_for(attempt, editable=False)
+    expected = reference_html(form)
+    assert question_fields_html(form.question_rows()) == expected
+    assert "&lt;script&gt;" in expected and "<script>" not in expected
+    if state == "refused":
+        assert "Please answer this question." in expected and "border-danger" in expected
