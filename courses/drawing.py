@@ -148,20 +148,24 @@ def take_drawn(drawn: QuizAttempt | None, quiz: Quiz, used: int) -> QuizAttempt 
     if drawn is None:
         return None
     stamp, _questions = pool_stamp(quiz, used)
+    waiting = QuizAttempt.with_drawn.filter(pk=drawn.pk, status=QuizAttempt.Status.DRAWN)
     if drawn.pool_stamp != stamp:
-        QuizAttempt.with_drawn.filter(pk=drawn.pk).delete()
+        waiting.delete()
         return None
     now = timezone.now()
-    drawn.status = QuizAttempt.Status.IN_PROGRESS
-    drawn.number = used + 1
-    drawn.started_at = now
-    drawn.deadline = quiz.deadline_from(now)
-    # The quiz's rules as they are at the start, not as they were when it was drawn.
-    drawn.pass_mark = quiz.pass_mark
-    drawn.review_policy = quiz.review_policy
-    drawn.save(
-        update_fields=["status", "number", "started_at", "deadline", "pass_mark", "review_policy"]
-    )
+    values = {
+        "status": QuizAttempt.Status.IN_PROGRESS,
+        "number": used + 1,
+        "started_at": now,
+        "deadline": quiz.deadline_from(now),
+        # The quiz's rules as they are at the start, not as they were when it was drawn.
+        "pass_mark": quiz.pass_mark,
+        "review_policy": quiz.review_policy,
+    }
+    if not waiting.update(**values):
+        return None  # replaced by the quiz page in another tab meanwhile: draw now
+    for name, value in values.items():
+        setattr(drawn, name, value)
     return drawn
 
 

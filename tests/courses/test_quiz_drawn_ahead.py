@@ -336,3 +336,19 @@ def test_two_tabs_opening_the_quiz_page_at_once_draw_once(learner, quiz):
     assert QuizAttempt.with_drawn.filter(user=learner, quiz=quiz).count() == 1
     drawn = drawn_row(learner, quiz)
     assert drawn.questions.count() == quiz.questions.count()
+
+
+@pytest.mark.django_db
+def test_a_drawn_attempt_replaced_meanwhile_is_not_started_twice(learner_client, learner, quiz):
+    """The start read the drawn row, then it went (another tab's quiz page replaced it): the
+    start draws afresh rather than failing, and leaves the replacement waiting."""
+    from courses.drawing import take_drawn
+
+    learner_client.get(quiz.get_absolute_url())
+    seen = drawn_row(learner, quiz)
+    QuizAttempt.with_drawn.filter(pk=seen.pk).delete()
+    learner_client.get(quiz.get_absolute_url())  # the other tab draws anew
+    replacement = drawn_row(learner, quiz)
+    assert replacement.pool_stamp == seen.pool_stamp
+    assert take_drawn(seen, quiz, 0) is None
+    assert drawn_row(learner, quiz).pk == replacement.pk  # left waiting, untouched
