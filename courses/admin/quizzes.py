@@ -198,16 +198,34 @@ class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, nested_admin.NestedM
         self._mark_reviewed(request, translations_mark_reviewed(questions=queryset))
 
 
+class AttemptStatusFilter(admin.SimpleListFilter):
+    """The statuses of attempts (a drawn one is not an attempt yet: courses/drawing.py)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s.value, s.label) for s in QuizAttempt.Status if s != QuizAttempt.Status.DRAWN]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.lookups(request, None)):
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(QuizAttempt)
 class QuizAttemptAdmin(admin.ModelAdmin):
     list_display = ["user", "quiz", "number", "status", "score", "passed", "late", "started_at"]
-    list_filter = ["status", "passed", "late", "quiz__course"]
+    list_filter = [AttemptStatusFilter, "passed", "late", "quiz__course"]
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "user__email", "quiz__title"]
     raw_id_fields = ["user", "quiz"]
-    # Read-only: grades change only through the services. The form token stays private.
-    exclude = ["token"]
-    readonly_fields = [f.name for f in QuizAttempt._meta.fields if f.name != "token"]
+    # Read-only: grades change only through the services. The form token stays private; the
+    # pool stamp is the drawing's bookkeeping.
+    exclude = ["token", "pool_stamp"]
+    readonly_fields = [
+        f.name for f in QuizAttempt._meta.fields if f.name not in {"token", "pool_stamp"}
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='quizattempt',
             name='pool_stamp',
-            field=models.CharField(blank=True, editable=False, help_text='What the questions were drawn from (see courses.drawing.pool_stamp).', max_length=200),
+            field=models.CharField(blank=True, editable=False, help_text='What the questions were drawn from (courses.drawing.pool_stamp).', max_length=200),
         ),
         migrations.AlterField(
             model_name='quizattempt',

@@ -131,7 +131,7 @@ class QuizAttempt(models.Model):
         max_length=200,
         blank=True,
         editable=False,
-        help_text=_("What the questions were drawn from (see courses.drawing.pool_stamp)."),
+        help_text="What the questions were drawn from (courses.drawing.pool_stamp).",
     )
 
     objects = QuizAttemptManager()

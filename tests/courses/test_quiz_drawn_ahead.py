@@ -352,3 +352,23 @@ def test_a_drawn_attempt_replaced_meanwhile_is_not_started_twice(learner_client,
     assert replacement.pool_stamp == seen.pool_stamp
     assert take_drawn(seen, quiz, 0) is None
     assert drawn_row(learner, quiz).pk == replacement.pk  # left waiting, untouched
+
+
+@pytest.mark.django_db
+def test_the_attempts_admin_lists_and_filters_attempts_only(learner_client, learner, quiz):
+    admin_user = make_user(is_staff=True, is_superuser=True)
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    learner_client.get(quiz.get_absolute_url())
+    drawn = drawn_row(learner, quiz)
+    url = reverse("admin:courses_quizattempt_changelist")
+    html = admin_client.get(url).content.decode()
+    assert "Drawn, not started" not in html and str(drawn.pk) not in html
+    assert "In progress" in html  # the filter's choices
+    assert admin_client.get(url, {"status": "drawn"}).status_code == 200
+    assert admin_client.get(
+        reverse("admin:courses_quizattempt_change", args=[drawn.pk])
+    ).status_code in {302, 404}
+    started = start(learner_client, quiz)
+    html = admin_client.get(url, {"status": "in_progress"}).content.decode()
+    assert str(started.pk) in html
