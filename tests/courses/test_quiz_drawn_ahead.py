@@ -372,3 +372,26 @@ def test_the_attempts_admin_lists_and_filters_attempts_only(learner_client, lear
     started = start(learner_client, quiz)
     html = admin_client.get(url, {"status": "in_progress"}).content.decode()
     assert str(started.pk) in html
+
+
+@pytest.mark.django_db
+def test_a_drawn_attempt_cannot_be_opened_answered_or_submitted(learner_client, learner, quiz):
+    learner_client.get(quiz.get_absolute_url())
+    drawn = drawn_row(learner, quiz)
+    drawn.quiz = quiz
+    page = drawn.get_absolute_url()
+    assert learner_client.get(page).status_code == 404
+    question = drawn.questions.prefetch_related("choices").first()
+    choice = question.choices.first()
+    autosave = learner_client.post(
+        page + "answers/",
+        {"token": drawn.token, "answers": {str(question.pk): [choice.pk]}},
+        content_type="application/json",
+    )
+    assert autosave.status_code == 404
+    submit = learner_client.post(page, {"token": drawn.token, f"q{question.pk}": choice.pk})
+    assert submit.status_code == 404
+    drawn.refresh_from_db()
+    assert drawn.status == DRAWN
+    assert not drawn.questions.filter(choices__selected=True).exists()
+    assert drawn.submitted_at is None and drawn.score is None
