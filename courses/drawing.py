@@ -101,6 +101,22 @@ def write_drawn_snapshot(attempt: QuizAttempt, questions: list[Question], quiz: 
     AttemptChoice.objects.bulk_create(choices)
 
 
+def create_attempt(*, user, quiz: Quiz, questions: list[Question], **fields) -> QuizAttempt:
+    """A new attempt row of ``user`` at ``quiz`` with the quiz's current rules and ``fields``
+    (number, status, times…), and ``questions`` as its snapshot. The unique constraints (one
+    open attempt, unique numbers) back the callers' checks up: should they fire, the
+    transaction fails rather than a second attempt being created."""
+    attempt = QuizAttempt.with_drawn.create(
+        user=user,
+        quiz=quiz,
+        pass_mark=quiz.pass_mark,
+        review_policy=quiz.review_policy,
+        **fields,
+    )
+    write_drawn_snapshot(attempt, questions, quiz)
+    return attempt
+
+
 def attempt_draw(*, user, quiz: Quiz, attempts: list[QuizAttempt]) -> int:
     """Have the learner's next attempt at ``quiz`` drawn ahead of its start, if it may start
     and no valid drawn one is waiting; return the number of questions in the pool.
@@ -126,17 +142,14 @@ def attempt_draw(*, user, quiz: Quiz, attempts: list[QuizAttempt]) -> int:
         with transaction.atomic():
             if drawn is not None:
                 QuizAttempt.with_drawn.filter(pk=drawn.pk, status=drawn.status).delete()
-            drawn_questions = questions_to_draw(quiz, user, used)
-            attempt = QuizAttempt.with_drawn.create(
+            create_attempt(
                 user=user,
                 quiz=quiz,
+                questions=questions_to_draw(quiz, user, used),
                 number=0,
                 status=QuizAttempt.Status.DRAWN,
-                pass_mark=quiz.pass_mark,
-                review_policy=quiz.review_policy,
                 pool_stamp=stamp,
             )
-            write_drawn_snapshot(attempt, drawn_questions, quiz)
     except IntegrityError:
         pass  # drawn by a parallel request (the unique number 0 refused this one)
     return questions

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .attempt_writes import lock_attempt, write_answers
-from .drawing import questions_to_draw, take_drawn, write_drawn_snapshot
+from .drawing import create_attempt, questions_to_draw, take_drawn
 from .family import family_certificate, family_completion, with_family_progress
 from .models import (
     AttemptChoice,
@@ -174,18 +174,14 @@ def attempt_start(*, user: AbstractBaseUser, quiz: Quiz) -> QuizAttempt:
         if not questions:
             raise QuizNotReady
         now = timezone.now()
-        # The unique constraints (one open attempt, unique numbers) back the lock up: should
-        # they ever fire, the transaction fails rather than a second attempt being created.
-        attempt = QuizAttempt.objects.create(
+        attempt = create_attempt(
             user=user,
             quiz=quiz,
+            questions=questions,
             number=used + 1,
             started_at=now,
             deadline=quiz.deadline_from(now),
-            pass_mark=quiz.pass_mark,
-            review_policy=quiz.review_policy,
         )
-        write_drawn_snapshot(attempt, questions, quiz)
     enrolment_touch(user=user, course=quiz.course)
     return attempt
 
