@@ -6,7 +6,7 @@ disappear from a file are unpublished, never deleted.
 
 When a load changes a lesson or question of the original (French) version, the matching items
 of its translations are flagged "needs update" (courses/translations.py), except where the
-translation's own file changed the same item in the same load.
+translation's own file changed the same item in the same load, or only its typography changed.
 """
 
 from dataclasses import dataclass, field
@@ -51,7 +51,7 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[mode
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         return model.objects.create(**lookup, **values), True
-    changed = []
+    changed, before, after = [], {}, {}
     for name, value in values.items():
         model_field = model._meta.get_field(name)
         if model_field.is_relation:
@@ -60,11 +60,12 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[mode
             current = getattr(obj, name)
         if current != value:
             changed.append(name)
+            before[name], after[name] = current, value
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
         obj.save()
-    return obj, content_changed(changed)
+    return obj, content_changed(changed, before=before, after=after)
 
 
 def _require(data: dict, field: str, where: str):
@@ -143,11 +144,13 @@ def _load_quiz(
             }
             if index < len(existing):
                 choice = existing[index]
-                if any(getattr(choice, name) != value for name, value in values.items()):
-                    for name, value in values.items():
-                        setattr(choice, name, value)
+                differs = [name for name, value in values.items() if getattr(choice, name) != value]
+                if differs:
+                    before = {name: getattr(choice, name) for name in differs}
+                    for name in differs:
+                        setattr(choice, name, values[name])
                     choice.save()
-                    changed = True
+                    changed = changed or content_changed(differs, before=before, after=values)
             else:
                 Choice.objects.create(question=question, **values)
                 changed = True

@@ -42,9 +42,28 @@ NON_CONTENT_FIELDS = frozenset(
 )
 
 
-def content_changed(changed_fields: Iterable[str]) -> bool:
-    """Whether a change to these fields alters the text a translation must follow."""
-    return bool(set(changed_fields) - NON_CONTENT_FIELDS)
+# Typography a fix of the original changes without changing what it says: no-break spaces
+# (French puts a narrow one before : ; ? ! and inside « ») and the typographic apostrophe.
+TYPOGRAPHY = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2019": "'"})
+
+
+def wording(value):
+    """A field's value as a translation follows it: typographic spaces and apostrophes aside."""
+    return value.translate(TYPOGRAPHY) if isinstance(value, str) else value
+
+
+def content_changed(
+    changed_fields: Iterable[str], *, before: dict | None = None, after: dict | None = None
+) -> bool:
+    """Whether a change to these fields alters the text a translation must follow.
+
+    Given the values ``before`` and ``after`` the change, a field whose wording is the same
+    (only its typography changed, see ``wording``) does not count.
+    """
+    fields = set(changed_fields) - NON_CONTENT_FIELDS
+    if before is not None and after is not None:
+        fields = {name for name in fields if wording(before.get(name)) != wording(after.get(name))}
+    return bool(fields)
 
 
 # How a lesson or question is found again in another language version of its course: by its

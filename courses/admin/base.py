@@ -71,15 +71,32 @@ class TranslationFlagsMixin:
             )
 
     @staticmethod
-    def _changed_in_formsets(formsets, model) -> list:
+    def _reworded(formset, *, matched_by_order: bool = False) -> list:
+        """Rows a saved inline formset created, or changed the words of (a change of typography
+        only does not count, see ``content_changed``, nor one of order unless the rows are
+        matched across translations by their order, as a question's choices are)."""
+        changed = {obj.pk for obj, _fields in formset.changed_objects}
+        return [*formset.new_objects] + [
+            form.instance
+            for form in formset.initial_forms
+            if form.instance.pk in changed
+            and (
+                content_changed(form.changed_data, before=form.initial, after=form.cleaned_data)
+                or (
+                    matched_by_order and form.initial.get("order") != form.cleaned_data.get("order")
+                )
+            )
+        ]
+
+    @classmethod
+    def _changed_in_formsets(cls, formsets, model) -> list:
         """Rows of ``model`` that inline formsets created or changed the text of."""
-        items = []
-        for formset in formsets:
-            if formset.model is not model:
-                continue
-            items.extend(formset.new_objects)
-            items.extend(obj for obj, fields in formset.changed_objects if content_changed(fields))
-        return items
+        return [
+            item
+            for formset in formsets
+            if formset.model is model
+            for item in cls._reworded(formset)
+        ]
 
     def _mark_reviewed(self, request, count: int) -> None:
         self.message_user(

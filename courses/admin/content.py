@@ -274,7 +274,7 @@ class LessonAdmin(TranslationFlagsMixin, PreviewAsLearnerMixin, admin.ModelAdmin
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if content_changed(form.changed_data):
+        if content_changed(form.changed_data, before=form.initial, after=form.cleaned_data):
             self._flag(request, lessons=[obj])
 
     @admin.action(

@@ -185,10 +185,13 @@ class QuestionAdmin(TranslationFlagsMixin, BackToQuizMixin, nested_admin.NestedM
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         choices_changed = any(
-            formset.new_objects or formset.changed_objects or formset.deleted_objects
+            formset.deleted_objects or self._reworded(formset, matched_by_order=True)
             for formset in formsets
         )
-        if content_changed(form.changed_data) or choices_changed:
+        words_changed = content_changed(
+            form.changed_data, before=form.initial, after=form.cleaned_data
+        )
+        if words_changed or choices_changed:
             self._flag(request, questions=[form.instance])
 
     @admin.action(

@@ -315,3 +315,47 @@ def test_charter_carries_every_safe_practice_of_module_6(language):
         if word not in text
     ]
     assert not gaps, "\n".join(gaps)
+
+
+# --- French typography ------------------------------------------------------------------------
+
+# A plain space before : ; ? ! % or inside « » (a line may break there), a straight apostrophe, a
+# plain space inside a number ("2 000"): French typesetting wants U+202F and ’, as the interface
+# does (tests/test_i18n.py).
+FRENCH_SLIP = re.compile(r"[ \u00a0][:;?!%»]|«[ \u00a0]|(?<=\w)'(?=\w)|(?<=\d) (?=\d{3}\b)")
+# Not prose: the block markers of lessons, addresses, code, and the "!" that opens an image.
+NOT_PROSE = re.compile(r"<!--.*?-->|https?://[^\s)\"]+|`[^`\n]*`|!(?=\[)", re.DOTALL)
+
+
+def french_slips(text: str) -> list[str]:
+    prose = NOT_PROSE.sub("", text)
+    return [prose[max(0, m.start() - 20) : m.end() + 5] for m in FRENCH_SLIP.finditer(prose)]
+
+
+def all_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from all_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from all_strings(item)
+
+
+def test_french_slips_are_found():
+    assert french_slips("Les ONG : un outil ; vraiment ? Oui ! À 80 %.") != []
+    assert len(french_slips("« citation » et l'ONG, 2 000 vues")) == 4
+    assert (
+        french_slips("Les ONG\u202f: un outil\u202f; vraiment\u202f? Oui\u202f! À 80\u202f%.") == []
+    )
+    assert french_slips("«\u202fcitation\u202f» et l’ONG, 2\u202f000 vues, en 2010 ou 2026") == []
+    assert french_slips("Voir ![Une image](media/a.png) <!-- block: consent-form -->") == []
+    assert french_slips("https://example.org/?q=a ; `x ?`") == [" ; "]
+
+
+def test_french_course_follows_french_typography():
+    """Every text of the French version (the source), titles, lessons, questions, choices,
+    explanations and the charter."""
+    slips = [slip for text in all_strings(VERSIONS["fr"]) for slip in french_slips(text)]
+    assert slips == []

@@ -147,6 +147,45 @@ def test_admin_reordering_the_original_flags_nothing(trainer_client, family):
     assert not flagged(lesson(english))
 
 
+def _typography_fixed(trainer_client, item, field: str, plain: str) -> tuple[str, dict]:
+    """Give ``item``'s ``field`` a text in plain typography; return its admin page and that
+    page's form with the text in French typography (U+202F before : ; ?, ’ for ')."""
+    setattr(item, field, plain)
+    item.save()
+    url = reverse(f"admin:courses_{type(item).__name__.lower()}_change", args=[item.pk])
+    data = change_form_data(trainer_client.get(url))
+    for mark in ":;?":
+        plain = plain.replace(f" {mark}", f"\u202f{mark}")
+    data[field] = plain.replace("'", "’")
+    return url, data
+
+
+def test_admin_typography_fix_of_the_original_flags_nothing(trainer_client, family):
+    """No-break spaces and ’ for ' in the original: what it says is the same, so translators
+    have nothing to follow; a changed word in the same edit still flags."""
+    original, english, spanish = family
+    url, data = _typography_fixed(
+        trainer_client, lesson(original), "body", "Les ONG : l'outil ; vraiment ?"
+    )
+    assert trainer_client.post(url, data).status_code == 302
+    assert lesson(original).body == "Les ONG\u202f: l’outil\u202f; vraiment\u202f?"
+    assert not flagged(lesson(english)) and not flagged(lesson(spanish))
+
+    data["body"] = data["body"].replace("ONG", "associations")
+    assert trainer_client.post(url, data).status_code == 302
+    assert flagged(lesson(english)) and flagged(lesson(spanish))
+
+
+def test_admin_typography_fix_of_a_question_and_choice_flags_nothing(trainer_client, family):
+    original, english, _spanish = family
+    url, data = _typography_fixed(trainer_client, question(original), "text", "Qu'en dit-on ?")
+    data["choices-0-explanation"] = data["choices-0-explanation"].replace(" ", "\u00a0")
+    assert trainer_client.post(url, data).status_code == 302
+    assert question(original).text == "Qu’en dit-on\u202f?"
+    assert Choice.objects.filter(explanation__contains="\u00a0").count() == 1
+    assert not flagged(question(english))
+
+
 def test_admin_edit_of_a_translation_flags_nothing(trainer_client, family):
     _original, english, _spanish = family
     url = reverse("admin:courses_lesson_change", args=[lesson(english).pk])
@@ -166,6 +205,21 @@ def test_admin_choice_edit_flags_the_translated_question(trainer_client, family)
     assert Choice.objects.filter(text="A clearer wrong answer").count() == 1
     assert flagged(question(english))
     assert not flagged(question(english, key="q2"))
+
+
+def test_admin_choice_reorder_flags_the_translated_question(trainer_client, family):
+    """Choices are matched across translations by their order: reordering them is a change
+    the translation must follow, though no word changed."""
+    original, english, _spanish = family
+    url = reverse("admin:courses_question_change", args=[question(original).pk])
+    data = change_form_data(trainer_client.get(url))
+    data["choices-0-order"], data["choices-1-order"] = (
+        data["choices-1-order"],
+        data["choices-0-order"],
+    )
+    assert data["choices-0-order"] != data["choices-1-order"]
+    assert trainer_client.post(url, data).status_code == 302
+    assert flagged(question(english))
 
 
 def test_admin_module_inline_lesson_edit_flags_translations(trainer_client, family):
@@ -266,6 +320,34 @@ def test_loader_flags_translations_when_the_original_changes():
         (data["language"], key) for data in versions[1:]
     }
     assert Question.objects.filter(needs_update_since__isnull=False).count() == len(versions) - 1
+
+
+def test_loader_flags_nothing_for_a_typography_fix_of_the_original():
+    """French typography (U+202F before : ; ? !, ’) applied to every text of the French file
+    changes the French course and flags no translation; the words are the same."""
+    versions = _versions()
+    plain = copy.deepcopy(versions)
+
+    def plain_typography(value):
+        if isinstance(value, str):
+            return value.replace("\u202f", " ").replace("’", "'")
+        if isinstance(value, dict):
+            return {key: plain_typography(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain_typography(item) for item in value]
+        return value
+
+    plain[0] = plain_typography(plain[0])
+    assert plain[0] != versions[0]
+    content.load_versions(plain)
+    first = Lesson.objects.get(module__course__language="fr", key=_first_lesson(plain[0])["key"])
+    assert "’" not in first.body and "\u202f" not in first.body
+
+    content.load_versions(versions)  # the file as shipped, with French typography
+    first.refresh_from_db()
+    assert first.body == _first_lesson(versions[0])["body"] and "’" in first.body
+    assert not Lesson.objects.filter(needs_update_since__isnull=False).exists()
+    assert not Question.objects.filter(needs_update_since__isnull=False).exists()
 
 
 def test_loader_does_not_flag_items_the_translation_file_updated_too():
