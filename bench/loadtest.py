@@ -26,6 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://dianova@127.0.0.1:5432/dianova_loadtest")
 
+from bench import cpu
 from bench.harness import (
     BASE,
     CSRF,
@@ -247,8 +248,12 @@ def main() -> None:
     with Server(args.workers):
         logins = login_cost(plan.pop("usernames"))
         started = time.time()
-        rows, start_at = run_locust(plan, args, work)
+        with cpu.Sampler() as sampler:
+            rows, start_at = run_locust(plan, args, work)
         duration = round(time.time() - started)
+    summary = summarise(rows, start_at)
+    # Which programs used the cores from the trainer's "now" to the last start's page.
+    burst_cpu = sampler.window(start_at, start_at + summary["last_start_returned_s"])
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "learners": args.learners,
@@ -257,7 +262,8 @@ def main() -> None:
         "duration_s": duration,
         "login": logins,
         "note": args.note,
-        **summarise(rows, start_at),
+        **summary,
+        "burst_cpu_s": burst_cpu,
         "database": check_database(plan, work),
     }
     path = OUTPUT / "loadtest.json"

@@ -24,6 +24,23 @@ def section(runs: dict) -> list[str]:
             f"{db['extra_attempts']} | {db['ungraded_questions']} | {db['lost_answers']} / "
             f"{db['saved_answers']} | {r['login']['median_ms']} ms | {r.get('note', '')} |"
         )
+    burst = [(label, r["burst_cpu_s"]) for label, r in runs.items() if "burst_cpu_s" in r]
+    if burst:
+        lines += [
+            "",
+            "CPU seconds used from the synchronized start to the last start's page, by program "
+            "(sampled from /proc, `bench/cpu.py`; the window times the cores is what was there):",
+            "",
+            "| run | window | cores × window | gunicorn (the app) | PostgreSQL | Locust | other "
+            "| idle |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {label} | {c['window_s']} s | {round(c['window_s'] * c['cores'], 1)} s | "
+            f"{c.get('gunicorn', 0)} s | {c.get('postgresql', 0)} s | {c.get('locust', 0)} s | "
+            f"{c.get('other', 0)} s | {c.get('idle', 0)} s |"
+            for label, c in burst
+        ]
     for label, r in runs.items():
         lines += [
             "",
