@@ -302,6 +302,7 @@ def main() -> None:
         "analyze_runs": analyze_runs,  # in place of autovacuum, see AnalyzeStandIn
         "database": check_database(plan, work),
     }
+    OUTPUT.mkdir(parents=True, exist_ok=True)  # BENCH_OUTPUT may name a new folder
     path = OUTPUT / "loadtest.json"
     runs = json.loads(path.read_text()) if path.exists() else {}
     runs[f"{args.learners} learners, think {result['think_s']} s"] = result
