@@ -122,16 +122,18 @@ class AnalyzeStandIn(threading.Thread):
     def run(self) -> None:
         from django.db import connection
 
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW autovacuum")
-            if cursor.fetchone()[0] == "on":
-                return
-        at = self.first_at
-        while not self.stop.wait(max(0.0, at - time.time())):
-            analyze()
-            self.runs += 1
-            at += self.every
-        connection.close()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW autovacuum")
+                if cursor.fetchone()[0] == "on":
+                    return
+            at = self.first_at
+            while not self.stop.wait(max(0.0, at - time.time())):
+                analyze()
+                self.runs += 1
+                at += self.every
+        finally:
+            connection.close()  # this thread's own connection, whichever way it ends
 
 
 def run_locust(plan: dict, args, work: Path) -> tuple[list[dict], float, int]:
